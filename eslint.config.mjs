@@ -1,0 +1,31 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/pkg/**', '**/target/**', '**/*.cjs', 'tools/**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The lib graph is the architecture: protocol, crypto and audio stand alone,
+      // ui may import protocol types only, and only apps wire pieces together.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:crypto', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:audio', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:ui', onlyDependOnLibsWithTags: ['scope:protocol'] },
+          ],
+        },
+      ],
+    },
+  },
+];

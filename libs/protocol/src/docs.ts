@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ERROR_TEXT, ERROR_CODES } from './errors';
+import { LIMITS, PROTOCOL_VERSION } from './limits';
+import { LOGIN_SIGNATURE_CONTEXT } from './login';
+import { EVENTS, REQUESTS, allowedBeforeLogin, type RequestType } from './messages';
+
+function schemaBlock(schema: z.ZodType): string {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  delete json.$schema;
+  return '```json\n' + JSON.stringify(json, null, 2) + '\n```';
+}
+
+/** docs/protocol.md, generated from the schemas so the two cannot drift apart. */
+export function renderProtocolDoc(): string {
+  const out: string[] = [];
+  out.push(
+    `# Lemon Chat wire protocol (version ${PROTOCOL_VERSION})`,
+    '',
+    '<!-- Generated from libs/protocol by `npx nx run protocol:docs`. Do not edit by hand: a test fails when this file and the schemas differ. -->',
+    '',
+    '## Transport',
+    '',
+    'One WebSocket per client at `/ws` on the server\'s single port (`ws://` or, with a certificate, `wss://`).',
+    'Control messages are UTF-8 JSON text frames; opaque payloads (MLS messages, encrypted blobs, voice) are binary frames.',
+    'The server validates every frame against the schemas below before anything else touches it, and answers a bad frame',
+    'with an `error` whose `code` says what was wrong. The connection survives bad frames; a client that keeps sending',
+    'them is rate limited and finally disconnected.',
+    '',
+    '## Envelope',
+    '',
+    '| direction | shape |',
+    '| --- | --- |',
+    '| client → server | `{ "v": 1, "kind": "request", "id": 7, "type": "channel.join", "data": { … } }` |',
+    '| server → client | `{ "v": 1, "kind": "response", "id": 7, "result": { … } }` |',
+    '| server → client | `{ "v": 1, "kind": "error", "id": 7, "error": { "code": "NO_SUCH_CHANNEL", "message": "…" } }` |',
+    '| server → client | `{ "v": 1, "kind": "event", "event": "user.moved", "data": { … } }` |',
+    '',
+    '`id` is a positive 31-bit integer chosen by the client, unique among its requests in flight; the answer carries the',
+    'same id. An error about a frame too broken to find its id carries `"id": null`. Unknown fields are rejected.',
+    '',
+    '## Login',
+    '',
+    '1. On connect the server sends `server.hello` with its public key and a fresh 32-byte challenge.',
+    `2. The client signs \`"${LOGIN_SIGNATURE_CONTEXT}" ‖ 0x00 ‖ serverKey ‖ challenge\` with its Ed25519 identity key`,
+    '   and sends `auth.login`. The challenge is single-use, bound to that connection, and expires after',
+    `   ${LIMITS.challengeTtlMs / 1000} s; a connection that has not logged in by then is closed.`,
+    '3. Before login only the requests marked *before login* are accepted.',
+    '',
+    '## Binary frames',
+    '',
+    '`u8 version | u8 kind | u16 header length (big-endian) | header: UTF-8 JSON object | payload bytes`.',
+    'Each kind defines a schema for its header. No kinds are registered yet; the server answers any binary frame',
+    'with `UNKNOWN_TYPE`.',
+    '',
+    '## Limits',
+    '',
+    '| limit | value |',
+    '| --- | --- |',
+  );
+  for (const [name, value] of Object.entries(LIMITS)) out.push(`| ${name} | ${value} |`);
+  out.push('', '## Error codes', '', '| code | meaning |', '| --- | --- |');
+  for (const code of ERROR_CODES) out.push(`| \`${code}\` | ${ERROR_TEXT[code]} |`);
+  out.push('', '## Requests', '');
+  for (const type of Object.keys(REQUESTS) as RequestType[]) {
+    const spec = REQUESTS[type];
+    out.push(`### \`${type}\`${allowedBeforeLogin(type) ? ' (before login)' : ''}`, '', spec.summary, '');
+    out.push('Request `data`:', '', schemaBlock(spec.request), '', 'Response `result`:', '', schemaBlock(spec.response), '');
+  }
+  out.push('## Events', '');
+  for (const [event, spec] of Object.entries(EVENTS)) {
+    out.push(`### \`${event}\``, '', spec.summary, '', schemaBlock(spec.data), '');
+  }
+  return out.join('\n');
+}

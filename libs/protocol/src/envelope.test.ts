@@ -1,0 +1,154 @@
+import { toBase64Url, utf8Encode } from './bytes';
+import { ErrorCode } from './errors';
+import { decodeClientFrame, decodeServerFrame, encodeError, encodeEvent, encodeRequest, encodeResponse, parseResponse } from './envelope';
+import { ProtocolError } from './errors';
+import { LIMITS, PROTOCOL_VERSION } from './limits';
+import { EVENTS, REQUESTS } from './messages';
+
+const key = toBase64Url(new Uint8Array(32).fill(7));
+const challenge = toBase64Url(new Uint8Array(32).fill(9));
+const signature = toBase64Url(new Uint8Array(64).fill(1));
+const userId = 'ab'.repeat(16);
+
+const validLogin = { publicKey: key, challenge, signature, displayName: 'Ada', client: { name: 'test', version: '1' } };
+
+function decodeErr(frame: string | Uint8Array) {
+  const result = decodeClientFrame(frame);
+  if (result.ok) throw new Error('expected a decode failure');
+  return result;
+}
+
+describe('client frames', () => {
+  it('accepts every request type with valid data and keeps the id', () => {
+    const samples: { [K in keyof typeof REQUESTS]: unknown } = {
+      'auth.login': validLogin,
+      'user.rename': { displayName: 'Bob' },
+      'channel.join': { channelId: 3 },
+      'channel.create': { parentId: null, name: 'Games', description: 'fun' },
+      'channel.update': { channelId: 3, name: 'Music', parentId: 1, position: 2 },
+      'channel.delete': { channelId: 3 },
+      ping: {},
+    };
+    let id = 1;
+    for (const [type, data] of Object.entries(samples)) {
+      const frame = JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id, type, data });
+      const result = decodeClientFrame(frame);
+      expect(result).toEqual({ ok: true, value: { id, type, data } });
+      id++;
+    }
+  });
+
+  it('round-trips through encodeRequest, as text and as UTF-8 bytes', () => {
+    const text = encodeRequest(42, 'user.rename', { displayName: 'Zoë' });
+    expect(decodeClientFrame(text)).toEqual({ ok: true, value: { id: 42, type: 'user.rename', data: { displayName: 'Zoë' } } });
+    expect(decodeClientFrame(utf8Encode(text))).toMatchObject({ ok: true });
+  });
+
+  it('rejects non-JSON, non-objects and invalid UTF-8 as BAD_FRAME with no id', () => {
+    for (const frame of ['not json', '[1,2]', 'null', '42', '"x"', new Uint8Array([0xff, 0x7b, 0x7d])]) {
+      const r = decodeErr(frame);
+      expect(r.error.code).toBe(ErrorCode.BAD_FRAME);
+      expect(r.id).toBeNull();
+    }
+  });
+
+  it('rejects oversize frames before parsing them', () => {
+    const big = JSON.stringify({ v: 1, kind: 'request', id: 1, type: 'ping', data: { pad: 'x'.repeat(LIMITS.maxTextFrameBytes) } });
+    expect(decodeErr(big).error.code).toBe(ErrorCode.FRAME_TOO_LARGE);
+  });
+
+  it('rejects another protocol version, keeping the id for the answer', () => {
+    const r = decodeErr(JSON.stringify({ v: 99, kind: 'request', id: 5, type: 'ping', data: {} }));
+    expect(r.error.code).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(r.id).toBe(5);
+  });
+
+  it('rejects unknown types, including prototype names', () => {
+    for (const type of ['chat.send', '__proto__', 'constructor', 'toString']) {
+      const r = decodeErr(JSON.stringify({ v: 1, kind: 'request', id: 6, type, data: {} }));
+      expect(r.error.code).toBe(ErrorCode.UNKNOWN_TYPE);
+      expect(r.id).toBe(6);
+    }
+  });
+
+  it('rejects bad envelopes: missing or invalid id, wrong kind, extra fields', () => {
+    const cases = [
+      { v: 1, kind: 'request', type: 'ping', data: {} },
+      { v: 1, kind: 'request', id: 0, type: 'ping', data: {} },
+      { v: 1, kind: 'request', id: 1.5, type: 'ping', data: {} },
+      { v: 1, kind: 'request', id: 2 ** 31, type: 'ping', data: {} },
+      { v: 1, kind: 'event', id: 1, type: 'ping', data: {} },
+      { v: 1, kind: 'request', id: 1, type: 'ping', data: {}, extra: true },
+    ];
+    for (const c of cases) expect(decodeErr(JSON.stringify(c)).error.code).toBe(ErrorCode.BAD_FRAME);
+  });
+
+  it('rejects wrong-type, missing, extra and malformed payload fields as INVALID_PAYLOAD', () => {
+    const bad: [string, unknown][] = [
+      ['channel.join', { channelId: '3' }],
+      ['channel.join', { channelId: -1 }],
+      ['channel.join', {}],
+      ['channel.join', { channelId: 3, admin: true }],
+      ['user.rename', { displayName: 5 }],
+      ['user.rename', { displayName: 'x'.repeat(LIMITS.displayNameMaxChars * 8 + 1) }],
+      ['auth.login', { ...validLogin, publicKey: toBase64Url(new Uint8Array(31)) }],
+      ['auth.login', { ...validLogin, signature: 'not base64!' }],
+      ['auth.login', { ...validLogin, challenge: undefined }],
+      ['channel.create', { parentId: null, name: 'x', description: 'y'.repeat(LIMITS.channelDescriptionMaxChars + 1) }],
+    ];
+    for (const [type, data] of bad) {
+      const r = decodeErr(JSON.stringify({ v: 1, kind: 'request', id: 9, type, data }));
+      expect({ type, code: r.error.code }).toEqual({ type, code: ErrorCode.INVALID_PAYLOAD });
+      expect(r.id).toBe(9);
+    }
+  });
+});
+
+describe('server frames', () => {
+  it('decodes responses and validates them against the request type', () => {
+    const text = encodeResponse(3, 'channel.join', { channelId: 4 });
+    const decoded = decodeServerFrame(text);
+    expect(decoded).toEqual({ ok: true, value: { kind: 'response', id: 3, result: { channelId: 4 } } });
+    expect(parseResponse('channel.join', { channelId: 4 })).toEqual({ ok: true, value: { channelId: 4 } });
+    expect(parseResponse('channel.join', { channelId: 'x' })).toMatchObject({ ok: false });
+  });
+
+  it('decodes errors with known codes and maps unknown codes to INTERNAL', () => {
+    const known = decodeServerFrame(encodeError(8, new ProtocolError(ErrorCode.NAME_TAKEN)));
+    expect(known).toEqual({ ok: true, value: { kind: 'error', id: 8, code: 'NAME_TAKEN', message: expect.any(String) } });
+    const unknown = decodeServerFrame(JSON.stringify({ v: 1, kind: 'error', id: null, error: { code: 'WHAT', message: 'm' } }));
+    expect(unknown).toMatchObject({ ok: true, value: { kind: 'error', code: 'INTERNAL' } });
+  });
+
+  it('validates every event schema with a sample, and rejects a malformed one', () => {
+    const user = { id: userId, displayName: 'Ada', publicKey: key, channelId: 1 };
+    const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0 };
+    const samples: { [K in keyof typeof EVENTS]: unknown } = {
+      'server.hello': {
+        protocol: 1,
+        serverName: 'S',
+        serverKey: key,
+        challenge,
+        challengeExpiresInMs: 60000,
+        limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 2 },
+      },
+      'user.connected': { user },
+      'user.disconnected': { userId },
+      'user.moved': { userId, channelId: 2 },
+      'user.renamed': { userId, displayName: 'Bob' },
+      'channel.created': { channel },
+      'channel.updated': { channel },
+      'channel.deleted': { channelIds: [2, 3] },
+      'server.shutdown': { reason: 'restart' },
+    };
+    for (const [event, data] of Object.entries(samples)) {
+      const decoded = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event, data }));
+      expect(decoded).toEqual({ ok: true, value: { kind: 'event', event, data } });
+    }
+    expect(decodeServerFrame(encodeEvent('user.moved', { userId, channelId: 2 }))).toMatchObject({ ok: true });
+    const bad = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event: 'user.moved', data: { userId: 'x', channelId: 2 } }));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    const unknown = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event: 'nope', data: {} }));
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TYPE' } });
+  });
+});

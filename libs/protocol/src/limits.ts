@@ -1,0 +1,32 @@
+/** Protocol version carried in every envelope; bumped on any incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Sizes and counts that both ends enforce. The server rejects anything larger before
+ * parsing it; the client checks the same numbers to give instant feedback.
+ */
+export const LIMITS = {
+  /** Largest JSON (text) WebSocket frame in either direction, in bytes. */
+  maxTextFrameBytes: 64 * 1024,
+  /** Largest binary WebSocket frame (MLS messages, encrypted blobs, voice), in bytes. */
+  maxBinaryFrameBytes: 1024 * 1024,
+  /** Largest JSON header inside a binary frame, in bytes. */
+  maxBinaryHeaderBytes: 4 * 1024,
+  /** Display names, counted in Unicode code points after normalisation. */
+  displayNameMaxChars: 32,
+  channelNameMaxChars: 64,
+  channelDescriptionMaxChars: 1024,
+  /** How deep channels may nest below the root (Lobby's siblings are depth 1). */
+  channelMaxDepth: 8,
+  /** Client software name/version strings reported at login. */
+  clientInfoMaxChars: 64,
+  /** Bytes of randomness in a login challenge. */
+  challengeBytes: 32,
+  /** A challenge must be answered within this time. */
+  challengeTtlMs: 60_000,
+  /** Request ids are positive 31-bit integers chosen by the client. */
+  maxRequestId: 2 ** 31 - 1,
+} as const;
+
+/** Byte lengths of the Ed25519 values that travel in the protocol. */
+export const KEY_BYTES = { publicKey: 32, signature: 64 } as const;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { fromBase64Url } from './bytes';
+import { KEY_BYTES, LIMITS } from './limits';
+
+/** base64url (unpadded) text that decodes to exactly `length` bytes. */
+export function base64Bytes(length: number) {
+  return z
+    .string()
+    .max(Math.ceil((length * 4) / 3) + 4)
+    .refine((s) => fromBase64Url(s)?.length === length, { message: `must be ${length} bytes as base64url` })
+    .meta({ description: `${length} bytes, base64url without padding` });
+}
+
+export const PublicKey = base64Bytes(KEY_BYTES.publicKey).meta({ description: 'Ed25519 public key (32 bytes, base64url)' });
+export const Signature = base64Bytes(KEY_BYTES.signature).meta({ description: 'Ed25519 signature (64 bytes, base64url)' });
+export const Challenge = base64Bytes(LIMITS.challengeBytes).meta({ description: 'login challenge (32 random bytes, base64url)' });
+
+export const UserId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/)
+  .meta({ description: 'hex of the first 16 bytes of SHA-256("lemon-chat/user-id/v1" ‖ public key)' });
+
+export const ChannelId = z.number().int().min(1).max(LIMITS.maxRequestId).meta({ description: 'channel id' });
+
+// Raw text bounds only; normalisation rules (names.ts) decide what is really allowed.
+export const NameInput = z.string().max(LIMITS.displayNameMaxChars * 8);
+export const ChannelNameInput = z.string().max(LIMITS.channelNameMaxChars * 8);
+export const DescriptionInput = z.string().max(LIMITS.channelDescriptionMaxChars);
+
+export const User = z
+  .strictObject({
+    id: UserId,
+    displayName: z.string(),
+    publicKey: PublicKey,
+    channelId: ChannelId,
+  })
+  .meta({ description: 'A connected user as everyone sees them.' });
+export type User = z.infer<typeof User>;
+
+export const Channel = z
+  .strictObject({
+    id: ChannelId,
+    parentId: ChannelId.nullable().meta({ description: 'null for top-level channels' }),
+    name: z.string(),
+    description: z.string(),
+    position: z.number().int().min(0).meta({ description: 'order among siblings, ascending' }),
+  })
+  .meta({ description: 'One node of the channel tree.' });
+export type Channel = z.infer<typeof Channel>;
+
+export const ErrorBody = z.strictObject({
+  code: z.string().max(64),
+  message: z.string().max(1024),
+});
