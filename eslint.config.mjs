@@ -23,6 +23,7 @@ export default [
             { sourceTag: 'scope:crypto', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:audio', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:ui', onlyDependOnLibsWithTags: ['scope:protocol'] },
+            { sourceTag: 'scope:session', onlyDependOnLibsWithTags: ['scope:protocol'] },
           ],
         },
       ],

@@ -13,6 +13,7 @@ module.exports = {
     '^@lemon/crypto-wasm/node$': path.join(root, 'libs/crypto-wasm/src/node.ts'),
     '^@lemon/audio$': path.join(root, 'libs/audio/src/index.ts'),
     '^@lemon/ui$': path.join(root, 'libs/ui/src/index.ts'),
+    '^@lemon/session$': path.join(root, 'libs/session/src/index.ts'),
   },
   testTimeout: 30000,
 };
