@@ -1,0 +1,16 @@
+// @lemon/crypto-wasm: Lemon Chat's end-to-end encryption core (Rust → WebAssembly) behind a
+// small typed API. Call `initCrypto()` once with the module bytes before anything else; in Node,
+// `initCryptoFromFile()` from `@lemon/crypto-wasm/node` does that from disk.
+
+export { initCrypto, isCryptoReady } from './runtime';
+export { CryptoError, CRYPTO_ERROR_CODES } from './errors';
+export type { CryptoErrorCode } from './errors';
+export {
+  Identity,
+  verifySignature,
+  userIdFromPublicKey,
+  fingerprintFromPublicKey,
+  PUBLIC_KEY_LENGTH,
+  SECRET_KEY_LENGTH,
+  SIGNATURE_LENGTH,
+} from './identity';
