@@ -1,11 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** Repository root, whichever folder a test runs from. */
-export const REPO_ROOT = resolve(__dirname, '../..');
+/** Repository root (the folder holding nx.json), wherever this file was bundled to. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
 export const SERVER_MAIN = join(REPO_ROOT, 'apps/server/dist/main.js');
 
 export interface ServerProcess {
@@ -27,6 +34,8 @@ export interface ServerProcess {
 export interface StartOptions {
   /** Reuse a data folder (e.g. to test a restart); by default a fresh temp folder. */
   dataDir?: string;
+  /** A fixed port (e.g. to restart a server where clients expect it); by default the OS picks one. */
+  port?: number;
   args?: string[];
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -51,7 +60,7 @@ export function removeTempDirs(): void {
  */
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeTempDir();
-  const child = spawn(process.execPath, [SERVER_MAIN, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [SERVER_MAIN, '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

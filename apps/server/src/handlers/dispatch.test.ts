@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeServerFrame, type ClientRequest } from '@lemon/protocol';
+import { DEFAULT_LIMITS, type ServerConfig } from '../config';
+import { setLogSink } from '../log';
+import { InMemoryPresence, type Member } from '../presence/registry';
+import { openStorage, type Storage } from '../storage/db';
+import type { IssuedChallenge, ServerContext, Session } from './context';
+import { dispatch } from './index';
+
+const USER = 'f'.repeat(32);
+
+let dir: string;
+let storage: Storage;
+let shuttingDown: boolean;
+let logged: string[];
+let ctx: ServerContext;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lemon-dispatch-'));
+  storage = openStorage(dir, { maxChannels: 10 });
+  storage.users.loginOrCreate(USER, new Uint8Array(32).fill(9), 'Tester');
+  shuttingDown = false;
+  logged = [];
+  setLogSink({ out: (l) => logged.push(l), err: (l) => logged.push(l) });
+  const config: ServerConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dir,
+    configFile: null,
+    tls: null,
+    serverName: 'Test',
+    admins: [],
+    clientHtml: join(dir, 'client.html'),
+    logLevel: 'info',
+    limits: DEFAULT_LIMITS,
+  };
+  ctx = {
+    config,
+    storage,
+    presence: new InMemoryPresence(),
+    serverKey: { raw: new Uint8Array(32), base64: 'A'.repeat(43) },
+    admins: new Set(),
+    now: () => 0,
+    isShuttingDown: () => shuttingDown,
+  };
+});
+afterEach(() => {
+  setLogSink(null);
+  storage.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A logged-in (or not) session that records what it was sent. */
+function session(loggedIn: boolean): Session & { frames: string[] } {
+  const frames: string[] = [];
+  const member: Member = { userId: USER, publicKey: 'A'.repeat(43), send: (f) => frames.push(f), close: () => undefined };
+  if (loggedIn) ctx.presence.join(member, 'Tester', storage.channels.defaultChannelId);
+  return {
+    id: 'test',
+    frames,
+    member: loggedIn ? member : null,
+    takeChallenge: (): IssuedChallenge | null => null,
+    becomeMember: () => member,
+    closeAfterReply: () => undefined,
+  };
+}
+
+function replyOf(request: ClientRequest, loggedIn = true) {
+  const reply = dispatch(ctx, session(loggedIn), request);
+  const decoded = decodeServerFrame(reply.frame);
+  if (!decoded.ok) throw new Error('undecodable reply');
+  return { ...reply, message: decoded.value };
+}
+
+describe('dispatch', () => {
+  it('answers a request with its response', () => {
+    const { ok, message } = replyOf({ id: 7, type: 'channel.create', data: { parentId: null, name: 'Room' } });
+    expect(ok).toBe(true);
+    expect(message).toMatchObject({ kind: 'response', id: 7, result: { channel: { name: 'Room' } } });
+  });
+
+  it('lets only ping and login through before login', () => {
+    expect(replyOf({ id: 1, type: 'user.rename', data: { displayName: 'x' } }, false).message).toMatchObject({ kind: 'error', id: 1, code: 'NOT_AUTHENTICATED' });
+    expect(replyOf({ id: 2, type: 'ping', data: {} }, false).message).toMatchObject({ kind: 'response', id: 2 });
+  });
+
+  it('refuses everything while shutting down', () => {
+    shuttingDown = true;
+    expect(replyOf({ id: 3, type: 'ping', data: {} }).message).toMatchObject({ kind: 'error', code: 'SERVER_SHUTTING_DOWN' });
+  });
+
+  it('turns an unexpected failure into INTERNAL and a log line, without throwing', () => {
+    storage.close(); // every storage call now throws a plain (non-protocol) error
+    const { ok, message, code } = replyOf({ id: 4, type: 'channel.join', data: { channelId: 1 } });
+    expect(ok).toBe(false);
+    expect(code).toBe('INTERNAL');
+    expect(message).toMatchObject({ kind: 'error', id: 4, code: 'INTERNAL' });
+    const line = JSON.parse(logged.find((l) => l.includes('handler failed'))!);
+    expect(line).toMatchObject({ level: 'error', type: 'channel.join', userId: USER });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Routes decoded requests to the handler of their message family and turns the outcome
+ * into exactly one reply frame: the response, the ProtocolError the handler threw, or
+ * INTERNAL for anything unexpected (logged, never crashing the process).
+ */
+import {
+  ErrorCode,
+  ProtocolError,
+  allowedBeforeLogin,
+  encodeError,
+  encodeResponse,
+  type ClientRequest,
+  type RequestData,
+  type RequestType,
+  type ResponseData,
+} from '@lemon/protocol';
+import { errorFields, logger } from '../log';
+import { login } from './auth';
+import { createChannel, deleteChannel, joinChannel, updateChannel } from './channels';
+import type { Handler, ServerContext, Session } from './context';
+import { ping } from './ping';
+import { rename } from './users';
+
+const log = logger('dispatch');
+
+const HANDLERS: { readonly [K in RequestType]: Handler<K> } = {
+  'auth.login': login,
+  'user.rename': rename,
+  'channel.join': joinChannel,
+  'channel.create': createChannel,
+  'channel.update': updateChannel,
+  'channel.delete': deleteChannel,
+  ping,
+};
+
+export interface Reply {
+  frame: string;
+  ok: boolean;
+  /** Set for errors. */
+  code?: ErrorCode;
+}
+
+export function errorReply(id: number | null, error: ProtocolError): Reply {
+  return { frame: encodeError(id, error), ok: false, code: error.code };
+}
+
+function run<K extends RequestType>(ctx: ServerContext, session: Session, type: K, data: RequestData<K>): ResponseData<K> {
+  const handler: Handler<K> = HANDLERS[type];
+  return handler(ctx, session, data);
+}
+
+export function dispatch(ctx: ServerContext, session: Session, request: ClientRequest): Reply {
+  const { id, type } = request;
+  if (ctx.isShuttingDown()) return errorReply(id, new ProtocolError(ErrorCode.SERVER_SHUTTING_DOWN));
+  if (!session.member && !allowedBeforeLogin(type)) return errorReply(id, new ProtocolError(ErrorCode.NOT_AUTHENTICATED));
+  try {
+    // `request` is a union over types; its `data` matches its `type` by construction.
+    const result = run(ctx, session, type, request.data as RequestData<typeof type>);
+    return { frame: encodeResponse(id, type, result), ok: true };
+  } catch (error) {
+    if (error instanceof ProtocolError) return errorReply(id, error);
+    log.error('handler failed', { type, conn: session.id, userId: session.member?.userId, ...errorFields(error) });
+    return errorReply(id, new ProtocolError(ErrorCode.INTERNAL));
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Assembles one running server: crypto, the server key, storage, presence, the HTTP
+ * handler and the WebSocket transport on one http(s) server. main.ts adds config and
+ * signals; tests and benchmarks may call startServer directly.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
+import { toBase64Url } from '@lemon/protocol';
+import type { ServerConfig } from './config';
+import type { ServerContext } from './handlers/context';
+import { createHttpHandler } from './http/handler';
+import { loadOrCreateServerKey } from './identity/server-key';
+import { logger } from './log';
+import { InMemoryPresence } from './presence/registry';
+import { openStorage, type Storage } from './storage/db';
+import { monotonicClock } from './transport/rate-limit';
+import { WEBSOCKET_PATH, attachWebSocket } from './transport/websocket';
+
+const log = logger('server');
+
+export interface StartOptions {
+  /** The crypto WASM file; the crypto library's default location when absent. */
+  wasmPath?: string;
+}
+
+export interface RunningServer {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** http(s)://host:port/ a browser can open. */
+  readonly url: string;
+  /** ws(s)://host:port/ws */
+  readonly wsUrl: string;
+  /** The server's public key, base64url. */
+  readonly serverKey: string;
+  readonly connections: number;
+  /** Graceful stop: tells clients, closes sockets and the database. Idempotent. */
+  close(reason?: 'shutdown' | 'restart'): Promise<void>;
+}
+
+/** The host part of a URL a person can open for a bind address. */
+export function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen({ port, host }, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Resolves after `ms` without keeping the process alive. */
+function timeout(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  await initCryptoFromFile(options.wasmPath);
+  const storage: Storage = openStorage(config.dataDir, { maxChannels: config.limits.maxChannels });
+  try {
+    if (storage.migrated.from !== storage.migrated.to) {
+      log.info('database migrated', { from: storage.migrated.from, to: storage.migrated.to });
+    }
+    const { identity } = loadOrCreateServerKey(config.dataDir);
+    const startedAt = monotonicClock();
+    let shuttingDown = false;
+    const ctx: ServerContext = {
+      config,
+      storage,
+      presence: new InMemoryPresence(),
+      serverKey: { raw: identity.publicKey, base64: toBase64Url(identity.publicKey) },
+      admins: new Set(config.admins),
+      now: monotonicClock,
+      isShuttingDown: () => shuttingDown,
+    };
+    const handler = createHttpHandler({
+      clientHtml: config.clientHtml,
+      connections: () => transport.connections,
+      startedAt,
+      now: monotonicClock,
+    });
+    const server: HttpServer = config.tls
+      ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
+      : createHttpServer(handler);
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 30_000;
+    const transport = attachWebSocket(server, ctx);
+    const address = await listen(server, config.port, config.host);
+
+    const scheme = config.tls ? 'https' : 'http';
+    const origin = `${displayHost(config.host)}:${address.port}`;
+    let closing: Promise<void> | null = null;
+    const running: RunningServer = {
+      port: address.port,
+      url: `${scheme}://${origin}/`,
+      wsUrl: `${config.tls ? 'wss' : 'ws'}://${origin}${WEBSOCKET_PATH}`,
+      serverKey: ctx.serverKey.base64,
+      get connections() {
+        return transport.connections;
+      },
+      close(reason = 'shutdown') {
+        closing ??= (async () => {
+          shuttingDown = true;
+          const stoppedListening = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          await transport.shutdown(reason, config.limits.shutdownTimeoutMs);
+          server.closeAllConnections();
+          await Promise.race([stoppedListening, timeout(1000)]);
+          storage.close();
+        })();
+        return closing;
+      },
+    };
+    return running;
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DATABASE_FILE, openDatabase, openStorage } from './db';
+import { DEFAULT_CHANNEL_SETTING, MIGRATIONS, MigrationError, migrate, schemaVersion, type Migration } from './migrations';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lemon-db-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a fresh database', () => {
+  it('is migrated to the latest version, in WAL mode with foreign keys, and holds the Lobby', () => {
+    const storage = openStorage(join(dir, 'data'), { maxChannels: 10 });
+    try {
+      expect(storage.migrated).toEqual({ from: 0, to: MIGRATIONS.length });
+      expect(schemaVersion(storage.db)).toBe(MIGRATIONS.length);
+      expect(storage.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(storage.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(storage.path).toBe(join(dir, 'data', DATABASE_FILE));
+      const lobby = storage.channels.get(storage.channels.defaultChannelId);
+      expect(lobby).toMatchObject({ name: 'Lobby', parentId: null, position: 0, createdBy: null });
+      expect(storage.settings.get(DEFAULT_CHANNEL_SETTING)).toBe(String(lobby?.id));
+      expect(storage.channels.list()).toHaveLength(1);
+    } finally {
+      storage.close();
+    }
+    expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'data', DATABASE_FILE)).mode & 0o077).toBe(0);
+  });
+
+  it('is not migrated again on the next open, and keeps its data', () => {
+    const first = openStorage(dir, { maxChannels: 10 });
+    const creator = 'c'.repeat(32);
+    first.users.loginOrCreate(creator, new Uint8Array(32).fill(7), 'Creator');
+    const created = first.channels.create({ parentId: null, name: 'Music', createdBy: creator });
+    first.close();
+    const second = openStorage(dir, { maxChannels: 10 });
+    try {
+      expect(second.migrated).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
+      expect(second.channels.list().map((c) => c.name)).toEqual(['Lobby', 'Music']);
+      expect(second.channels.get(created.id)?.name).toBe('Music');
+      // Exactly one Lobby: the first migration did not run twice.
+      expect(second.channels.list().filter((c) => c.name === 'Lobby')).toHaveLength(1);
+    } finally {
+      second.close();
+    }
+  });
+});
+
+describe('migrate()', () => {
+  it('applies pending migrations in order, each with its user_version', () => {
+    const db = openDatabase(dir);
+    const seen: number[] = [];
+    const steps: Migration[] = [1, 2, 3].map((version) => ({
+      version,
+      description: `step ${version}`,
+      up(d) {
+        seen.push(schemaVersion(d));
+        d.exec(`CREATE TABLE t${version} (x INTEGER) STRICT`);
+      },
+    }));
+    try {
+      expect(migrate(db, steps.slice(0, 2))).toEqual({ from: 0, to: 2 });
+      expect(migrate(db, steps)).toEqual({ from: 2, to: 3 });
+      expect(seen).toEqual([0, 1, 2]);
+      expect(schemaVersion(db)).toBe(3);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls a failing migration back completely, leaving the previous version', () => {
+    const db = openDatabase(dir);
+    const steps: Migration[] = [
+      { version: 1, description: 'ok', up: (d) => d.exec('CREATE TABLE a (x INTEGER)') },
+      {
+        version: 2,
+        description: 'fails halfway',
+        up(d) {
+          d.exec('CREATE TABLE b (x INTEGER)');
+          throw new Error('boom');
+        },
+      },
+    ];
+    try {
+      expect(() => migrate(db, steps)).toThrow('boom');
+      expect(schemaVersion(db)).toBe(1);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      expect(tables.map((t) => t.name)).toEqual(['a']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer server', () => {
+    const db = openDatabase(dir);
+    try {
+      db.pragma('user_version = 99');
+      expect(() => migrate(db)).toThrow(MigrationError);
+      expect(() => migrate(db)).toThrow(/newer/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a migration list with gaps', () => {
+    const db = openDatabase(dir);
+    try {
+      expect(() => migrate(db, [{ version: 2, description: 'gap', up: () => undefined }])).toThrow(MigrationError);
+    } finally {
+      db.close();
+    }
+  });
+});

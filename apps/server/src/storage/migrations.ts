@@ -1,0 +1,94 @@
+/**
+ * Versioned schema migrations. The database's `PRAGMA user_version` holds the number of
+ * the last migration applied; each pending migration runs in its own transaction together
+ * with the bump of user_version, so a failure leaves the database at the previous version.
+ * Migrations are append-only: never edit one that has shipped, add the next number.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database, now: number): void;
+}
+
+/** The key under which the default channel's id is kept in `settings`. */
+export const DEFAULT_CHANNEL_SETTING = 'default_channel_id';
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, channel tree with the default Lobby, settings',
+    up(db, now) {
+      db.exec(`
+        CREATE TABLE users (
+          id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+          public_key   BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+          display_name TEXT NOT NULL,
+          name_key     TEXT NOT NULL UNIQUE,
+          first_seen   INTEGER NOT NULL,
+          last_seen    INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE channels (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          parent_id   INTEGER REFERENCES channels(id) ON DELETE CASCADE,
+          position    INTEGER NOT NULL CHECK (position >= 0),
+          name        TEXT NOT NULL,
+          name_key    TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          created_by  TEXT REFERENCES users(id) ON DELETE SET NULL,
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX channels_sibling_name ON channels (coalesce(parent_id, 0), name_key);
+        CREATE INDEX channels_parent ON channels (parent_id);
+
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+      `);
+      const lobby = db
+        .prepare(
+          `INSERT INTO channels (parent_id, position, name, name_key, description, created_by, created_at)
+           VALUES (NULL, 0, 'Lobby', 'lobby', '', NULL, ?)`,
+        )
+        .run(now);
+      db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(DEFAULT_CHANNEL_SETTING, String(lobby.lastInsertRowid));
+    },
+  },
+];
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every pending migration; returns the versions before and after. */
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => number = Date.now,
+): { from: number; to: number } {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new MigrationError(`migration #${i} has version ${m.version}, expected ${i + 1}`);
+  });
+  const latest = migrations.length;
+  const from = schemaVersion(db);
+  if (from > latest) {
+    throw new MigrationError(
+      `the database is at schema version ${from}, newer than this server knows (${latest}); run a newer server`,
+    );
+  }
+  for (const migration of migrations.slice(from)) {
+    db.transaction(() => {
+      migration.up(db, now());
+      // PRAGMA cannot take bound parameters; the version is an integer we control.
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return { from, to: latest };
+}
