@@ -14,7 +14,12 @@ export class RawSocket {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const decoded = decodeServerFrame(data.toString());
-      if (decoded.ok) this.messages.push(decoded.value);
+      // Batches are unpacked so tests wait for each event by itself, in order.
+      if (decoded.ok && decoded.value.kind === 'events') {
+        for (const event of decoded.value.events) this.messages.push({ kind: 'event', ...event });
+      } else if (decoded.ok) {
+        this.messages.push(decoded.value);
+      }
       for (const w of [...this.waiters]) w();
     });
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => {

@@ -1,6 +1,6 @@
 import { toBase64Url, utf8Encode } from './bytes';
 import { ErrorCode } from './errors';
-import { decodeClientFrame, decodeServerFrame, encodeError, encodeEvent, encodeRequest, encodeResponse, parseResponse } from './envelope';
+import { decodeClientFrame, decodeServerFrame, encodeError, encodeEvent, encodeEventBody, encodeRequest, encodeResponse, eventsFrame, parseResponse } from './envelope';
 import { ProtocolError } from './errors';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
 import { EVENTS, REQUESTS } from './messages';
@@ -105,6 +105,33 @@ describe('client frames', () => {
 });
 
 describe('server frames', () => {
+  it('decodes an events batch in order, single bodies as plain events, and rejects a batch with a bad event', () => {
+    const a = encodeEventBody('user.moved', { userId, channelId: 2 });
+    const b = encodeEventBody('user.renamed', { userId, displayName: 'Bo' });
+    expect(decodeServerFrame(eventsFrame([a, b]))).toEqual({
+      ok: true,
+      value: {
+        kind: 'events',
+        events: [
+          { event: 'user.moved', data: { userId, channelId: 2 } },
+          { event: 'user.renamed', data: { userId, displayName: 'Bo' } },
+        ],
+      },
+    });
+    expect(decodeServerFrame(eventsFrame([a]))).toEqual({ ok: true, value: { kind: 'event', event: 'user.moved', data: { userId, channelId: 2 } } });
+    const bad = eventsFrame([a, encodeEventBody('user.moved', { userId: 'nope', channelId: 2 } as never)]);
+    expect(decodeServerFrame(bad)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+  });
+
+  it('accepts server frames far larger than client frames (big login snapshots), up to its own limit', () => {
+    const users = Array.from({ length: 2000 }, (_, i) => ({ id: i.toString(16).padStart(32, '0'), displayName: `user ${i}`, publicKey: key, channelId: 1 }));
+    const frame = encodeResponse(1, 'ping', { serverTime: 1, pad: users } as never);
+    expect(frame.length).toBeGreaterThan(LIMITS.maxTextFrameBytes);
+    expect(decodeServerFrame(frame)).toMatchObject({ ok: true });
+    const huge = JSON.stringify({ v: 1, kind: 'response', id: 1, result: 'x'.repeat(LIMITS.maxServerFrameBytes) });
+    expect(decodeServerFrame(huge)).toMatchObject({ ok: false, error: { code: 'FRAME_TOO_LARGE' } });
+  });
+
   it('decodes responses and validates them against the request type', () => {
     const text = encodeResponse(3, 'channel.join', { channelId: 4 });
     const decoded = decodeServerFrame(text);

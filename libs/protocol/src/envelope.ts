@@ -23,6 +23,9 @@ import { ErrorBody } from './schemas';
  *   server → client  { v, kind: "response", id, result }
  *                    { v, kind: "error",    id | null, error: { code, message } }
  *                    { v, kind: "event",    event, data }
+ *                    { v, kind: "events",   events: [{ event, data }, …] }
+ * Events produced together (one login seen by everyone, a burst of moves) are batched per
+ * receiver into one "events" frame, applied in order.
  * `id` correlates a response or error with the request that caused it; errors about
  * frames that could not be read far enough to find an id carry id null.
  */
@@ -43,12 +46,18 @@ const ServerEnvelope = z.discriminatedUnion('kind', [
   z.strictObject({ v: z.number(), kind: z.literal('response'), id: RequestId, result: z.unknown() }),
   z.strictObject({ v: z.number(), kind: z.literal('error'), id: RequestId.nullable(), error: ErrorBody }),
   z.strictObject({ v: z.number(), kind: z.literal('event'), event: z.string().max(64), data: z.unknown() }),
+  z.strictObject({
+    v: z.number(),
+    kind: z.literal('events'),
+    events: z.array(z.strictObject({ event: z.string().max(64), data: z.unknown() })).min(1),
+  }),
 ]);
 
 export type ServerMessage =
   | { kind: 'response'; id: number; result: unknown }
   | { kind: 'error'; id: number | null; code: ErrorCode; message: string }
-  | ({ kind: 'event' } & ServerEvent);
+  | ({ kind: 'event' } & ServerEvent)
+  | { kind: 'events'; events: ServerEvent[] };
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -57,9 +66,10 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function parseJsonObject(frame: string | Uint8Array): Decoded<Record<string, unknown>> {
-  const size = typeof frame === 'string' ? utf8Encode(frame).length : frame.length;
-  if (size > LIMITS.maxTextFrameBytes) {
+function parseJsonObject(frame: string | Uint8Array, maxBytes: number): Decoded<Record<string, unknown>> {
+  // A UTF-8 byte is at least a third of a UTF-16 unit, so short strings skip the encoding.
+  const size = typeof frame !== 'string' ? frame.length : frame.length * 3 <= maxBytes ? 0 : utf8Encode(frame).length;
+  if (size > maxBytes) {
     return { ok: false, id: null, error: new ProtocolError(ErrorCode.FRAME_TOO_LARGE, `frame of ${size} bytes`) };
   }
   const text = typeof frame === 'string' ? frame : utf8Decode(frame);
@@ -83,7 +93,7 @@ function checkVersion(obj: Record<string, unknown>): ProtocolError | null {
 
 /** Server side: reads one text frame from a client, fully validated. */
 export function decodeClientFrame(frame: string | Uint8Array): Decoded<ClientRequest> {
-  const json = parseJsonObject(frame);
+  const json = parseJsonObject(frame, LIMITS.maxTextFrameBytes);
   if (!json.ok) return json;
   const obj = json.value;
   const id = RequestId.safeParse(obj.id).success ? (obj.id as number) : null;
@@ -106,7 +116,7 @@ export function decodeClientFrame(frame: string | Uint8Array): Decoded<ClientReq
 
 /** Client side: reads one text frame from the server. Events are fully validated here. */
 export function decodeServerFrame(frame: string | Uint8Array): Decoded<ServerMessage> {
-  const json = parseJsonObject(frame);
+  const json = parseJsonObject(frame, LIMITS.maxServerFrameBytes);
   if (!json.ok) return json;
   const versionError = checkVersion(json.value);
   if (versionError) return { ok: false, id: null, error: versionError };
@@ -123,16 +133,30 @@ export function decodeServerFrame(frame: string | Uint8Array): Decoded<ServerMes
       return { ok: true, value: { kind: 'error', id: msg.id, code, message: msg.error.message } };
     }
     case 'event': {
-      if (!isEventType(msg.event)) {
-        return { ok: false, id: null, error: new ProtocolError(ErrorCode.UNKNOWN_TYPE, `unknown event "${msg.event}"`) };
+      const event = parseEvent(msg.event, msg.data);
+      return event.ok ? { ok: true, value: { kind: 'event', ...event.value } } : event;
+    }
+    case 'events': {
+      const events: ServerEvent[] = [];
+      for (const item of msg.events) {
+        const event = parseEvent(item.event, item.data);
+        if (!event.ok) return event;
+        events.push(event.value);
       }
-      const data = EVENTS[msg.event].data.safeParse(msg.data);
-      if (!data.success) {
-        return { ok: false, id: null, error: ProtocolError.invalidPayload(`${msg.event}: ${describeIssues(data.error)}`) };
-      }
-      return { ok: true, value: { kind: 'event', event: msg.event, data: data.data } as { kind: 'event' } & ServerEvent };
+      return { ok: true, value: { kind: 'events', events } };
     }
   }
+}
+
+function parseEvent(event: string, data: unknown): Decoded<ServerEvent> {
+  if (!isEventType(event)) {
+    return { ok: false, id: null, error: new ProtocolError(ErrorCode.UNKNOWN_TYPE, `unknown event "${event.slice(0, 64)}"`) };
+  }
+  const parsed = EVENTS[event].data.safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, id: null, error: ProtocolError.invalidPayload(`${event}: ${describeIssues(parsed.error)}`) };
+  }
+  return { ok: true, value: { event, data: parsed.data } as ServerEvent };
 }
 
 /** Client side: validates a response's result against the schema of the request it answers. */
@@ -163,4 +187,18 @@ export function encodeError(id: number | null, error: ProtocolError): string {
 
 export function encodeEvent<K extends EventType>(event: K, data: EventData<K>): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, kind: 'event', event, data });
+}
+
+/**
+ * An event encoded once for many receivers: `{"event":…,"data":…}`. Receivers get it
+ * through eventsFrame, alone or batched with others.
+ */
+export function encodeEventBody<K extends EventType>(event: K, data: EventData<K>): string {
+  return JSON.stringify({ event, data });
+}
+
+/** One frame carrying event bodies from encodeEventBody, in order. */
+export function eventsFrame(bodies: readonly string[]): string {
+  if (bodies.length === 1) return `{"v":${PROTOCOL_VERSION},"kind":"event",${bodies[0]!.slice(1)}`;
+  return `{"v":${PROTOCOL_VERSION},"kind":"events","events":[${bodies.join(',')}]}`;
 }

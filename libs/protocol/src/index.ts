@@ -23,6 +23,8 @@ export {
   encodeResponse,
   encodeError,
   encodeEvent,
+  encodeEventBody,
+  eventsFrame,
 } from './envelope';
 export type { Decoded, ServerMessage } from './envelope';
 export { BinaryKind, encodeBinaryFrame, decodeBinaryFrame } from './binary';

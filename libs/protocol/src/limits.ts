@@ -6,8 +6,15 @@ export const PROTOCOL_VERSION = 1;
  * parsing it; the client checks the same numbers to give instant feedback.
  */
 export const LIMITS = {
-  /** Largest JSON (text) WebSocket frame in either direction, in bytes. */
+  /** Largest JSON (text) frame a client may send, in bytes. */
   maxTextFrameBytes: 64 * 1024,
+  /**
+   * Largest JSON frame a server may send, in bytes. Larger than the client's limit because
+   * the login snapshot lists every channel and user (about 200 bytes each).
+   */
+  maxServerFrameBytes: 16 * 1024 * 1024,
+  /** The server sends queued events in batches of at most this many bytes. */
+  maxEventBatchBytes: 256 * 1024,
   /** Largest binary WebSocket frame (MLS messages, encrypted blobs, voice), in bytes. */
   maxBinaryFrameBytes: 1024 * 1024,
   /** Largest JSON header inside a binary frame, in bytes. */

@@ -199,6 +199,10 @@ export class Session extends Emitter<SessionEvents> {
       this.handleEvent(msg);
       return;
     }
+    if (msg.kind === 'events') {
+      for (const event of msg.events) this.handleEvent(event);
+      return;
+    }
     const pending = msg.id === null ? undefined : this.pending.get(msg.id);
     if (!pending) {
       if (msg.kind === 'error') this.emit('error', new ProtocolError(msg.code, msg.message));

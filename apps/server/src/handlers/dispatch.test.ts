@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeServerFrame, type ClientRequest } from '@lemon/protocol';
+import { decodeServerFrame, eventsFrame, type ClientRequest } from '@lemon/protocol';
 import { DEFAULT_LIMITS, type ServerConfig } from '../config';
 import { setLogSink } from '../log';
 import { InMemoryPresence, type Member } from '../presence/registry';
@@ -55,7 +55,7 @@ afterEach(() => {
 /** A logged-in (or not) session that records what it was sent. */
 function session(loggedIn: boolean): Session & { frames: string[] } {
   const frames: string[] = [];
-  const member: Member = { userId: USER, publicKey: 'A'.repeat(43), send: (f) => frames.push(f), close: () => undefined };
+  const member: Member = { userId: USER, publicKey: 'A'.repeat(43), send: (f) => frames.push(f), sendEvent: (b) => frames.push(eventsFrame([b])), close: () => undefined };
   if (loggedIn) ctx.presence.join(member, 'Tester', storage.channels.defaultChannelId);
   return {
     id: 'test',

@@ -1,8 +1,9 @@
-import { encodeEvent, type EventData, type EventType } from '@lemon/protocol';
+import { encodeEventBody, type EventData, type EventType } from '@lemon/protocol';
 import type { Presence } from './registry';
 
 /**
- * Encodes an event once and queues it to every present user (except `exceptUserId`).
+ * Encodes an event once and queues it to every present user (except `exceptUserId`);
+ * the connection batches it with whatever else it sends in this turn.
  * Returns how many received it.
  */
 export function broadcastEvent<K extends EventType>(
@@ -11,11 +12,11 @@ export function broadcastEvent<K extends EventType>(
   data: EventData<K>,
   options: { exceptUserId?: string } = {},
 ): number {
-  const frame = encodeEvent(event, data);
+  const body = encodeEventBody(event, data);
   let sent = 0;
   for (const { member } of presence.all()) {
     if (member.userId === options.exceptUserId) continue;
-    member.send(frame);
+    member.sendEvent(body);
     sent += 1;
   }
   return sent;

@@ -1,4 +1,4 @@
-import { decodeServerFrame } from '@lemon/protocol';
+import { decodeServerFrame, eventsFrame } from '@lemon/protocol';
 import { broadcastEvent } from './broadcast';
 import { InMemoryPresence, type Member } from './registry';
 
@@ -11,6 +11,7 @@ function member(userId: string): Member & { frames: string[]; closed: Array<[num
     frames,
     closed,
     send: (frame) => frames.push(frame),
+    sendEvent: (body) => frames.push(eventsFrame([body])),
     close: (code, reason) => closed.push([code, reason]),
   };
 }

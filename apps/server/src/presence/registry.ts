@@ -11,8 +11,13 @@ export interface Member {
   readonly userId: string;
   /** base64url, as it travels in the protocol. */
   readonly publicKey: string;
-  /** Queues one already-encoded frame to this connection. */
+  /** Sends one already-encoded frame, after any events still queued for this connection. */
   send(frame: string): void;
+  /**
+   * Queues one event body (encodeEventBody); bodies queued in the same turn of the event
+   * loop leave together as one frame.
+   */
+  sendEvent(body: string): void;
   /** Ends this connection (after the frames already queued). */
   close(code: number, reason: string): void;
 }

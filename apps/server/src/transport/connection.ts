@@ -10,6 +10,7 @@ import type { IssuedChallenge, Session } from '../handlers/context';
 import type { Member } from '../presence/registry';
 import type { ServerLimits } from '../config';
 import { AbuseCounter, TokenBucket } from './rate-limit';
+import { LIMITS, eventsFrame } from '@lemon/protocol';
 
 const log = logger('transport');
 
@@ -18,6 +19,21 @@ const log = logger('transport');
  * bytes the connection is cut (a slow or stalled consumer must not grow the server).
  */
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+/** Connections with queued events, flushed together once per turn of the event loop. */
+const withQueuedEvents = new Set<Connection>();
+let flushScheduled = false;
+
+function scheduleFlush(conn: Connection): void {
+  withQueuedEvents.add(conn);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(() => {
+    flushScheduled = false;
+    for (const c of withQueuedEvents) c.flushEvents();
+    withQueuedEvents.clear();
+  });
+}
 
 export class Connection implements Session {
   readonly id = randomBytes(6).toString('hex');
@@ -30,6 +46,9 @@ export class Connection implements Session {
   private pendingClose: { code: number; reason: string } | null = null;
   private current: Member | null = null;
   private closing = false;
+  /** Event bodies waiting for the end of this turn, and their size in UTF-16 units. */
+  private queuedEvents: string[] = [];
+  private queuedEventChars = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -70,6 +89,7 @@ export class Connection implements Session {
       userId,
       publicKey,
       send: (frame) => this.send(frame),
+      sendEvent: (body) => this.queueEvent(body),
       close: (code, reason) => this.close(code, reason),
     };
     return this.current;
@@ -84,7 +104,33 @@ export class Connection implements Session {
     if (this.pendingClose) this.close(this.pendingClose.code, this.pendingClose.reason);
   }
 
+  /**
+   * Batching many events into one frame saves a WebSocket frame and a write per event:
+   * one login is an event for every connected user, so this is what lets presence scale.
+   */
+  queueEvent(body: string): void {
+    if (this.closing) return;
+    if (this.queuedEvents.length === 0) scheduleFlush(this);
+    this.queuedEvents.push(body);
+    this.queuedEventChars += body.length;
+    if (this.queuedEventChars * 3 >= LIMITS.maxEventBatchBytes) this.flushEvents();
+  }
+
+  flushEvents(): void {
+    if (this.queuedEvents.length === 0) return;
+    const frame = eventsFrame(this.queuedEvents);
+    this.queuedEvents = [];
+    this.queuedEventChars = 0;
+    this.write(frame);
+  }
+
+  /** Sends a frame after the events queued before it, so order is kept. */
   send(frame: string): void {
+    this.flushEvents();
+    this.write(frame);
+  }
+
+  private write(frame: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_QUEUED_BYTES) {
       log.warn('client does not read its frames; connection cut', { conn: this.id, userId: this.current?.userId });
@@ -97,6 +143,7 @@ export class Connection implements Session {
   /** Closing handshake after the frames already queued. */
   close(code: number, reason: string): void {
     if (this.closing) return;
+    this.flushEvents();
     this.closing = true;
     this.clearLoginTimer();
     this.ws.close(code, reason);
@@ -116,6 +163,8 @@ export class Connection implements Session {
   /** Called from the socket's close event. */
   released(): void {
     this.closing = true;
+    this.queuedEvents = [];
+    withQueuedEvents.delete(this);
     this.clearLoginTimer();
     this.challenge = null;
   }

@@ -89,4 +89,13 @@ describe('presence and channels', () => {
     }
     expect(code).toBe('CHANNEL_INVALID');
   });
+
+  it('delivers a login snapshot larger than any client frame (regression: 64 KiB limit applied both ways)', async () => {
+    const builder = await join('Builder');
+    // 512 lemons = 1024 UTF-16 units (the limit) = 2 KiB of UTF-8; 35 of them stay within the rate limit's burst.
+    const description = '🍋'.repeat(512);
+    for (let i = 0; i < 35; i++) await builder.session.request('channel.create', { parentId: null, name: `room ${i}`, description });
+    const late = await join('Late');
+    expect([...late.world.channels.values()].filter((c) => c.description === description)).toHaveLength(35);
+  });
 });
