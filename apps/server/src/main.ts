@@ -106,6 +106,14 @@ async function main(): Promise<void> {
     configFile: config.configFile,
     tls: config.tls !== null,
   });
+  // The same facts in words for the person who just ran `npm start`.
+  const clientNote = existsSync(config.clientHtml) ? '' : '  (not built yet: npx nx run client:build)';
+  process.stdout.write(
+    `\nLemon Chat is running.\n` +
+      `  open in a browser: ${running.url}\n` +
+      `  or open from disk: ${config.clientHtml}${clientNote}\n` +
+      `  data folder:       ${config.dataDir}\n\n`,
+  );
 }
 
 void main();
