@@ -1,0 +1,29 @@
+import { createContext, onCleanup, useContext, type JSX } from 'solid-js';
+import { useIdentity } from '../identity/IdentityProvider';
+import { useNotices } from '../notices/NoticesProvider';
+import { createConnectionController, type ConnectionController } from './controller';
+
+const ConnectionContext = createContext<ConnectionController>();
+
+export function ConnectionProvider(props: { children: JSX.Element }): JSX.Element {
+  const identity = useIdentity();
+  const notices = useNotices();
+  const controller = createConnectionController({
+    identity: () => identity.identity(),
+    notify: (text, tone) => notices.show(text, tone),
+  });
+  // Back from a network outage: try at once instead of waiting out the backoff.
+  const onOnline = () => controller.retryNow();
+  window.addEventListener('online', onOnline);
+  onCleanup(() => {
+    window.removeEventListener('online', onOnline);
+    controller.dispose();
+  });
+  return <ConnectionContext.Provider value={controller}>{props.children}</ConnectionContext.Provider>;
+}
+
+export function useConnection(): ConnectionController {
+  const controller = useContext(ConnectionContext);
+  if (!controller) throw new Error('useConnection() outside <ConnectionProvider>');
+  return controller;
+}

@@ -1,0 +1,49 @@
+import { createContext, createSignal, onMount, useContext, type Accessor, type JSX } from 'solid-js';
+import type { Identity } from '@lemon/crypto-wasm';
+import { loadCrypto } from '../crypto/load';
+import { describeError } from '../connection/errors';
+import { IdentityStoreError, loadOrCreateIdentity, replaceIdentity, type LoadedIdentity } from './store';
+
+export type IdentityState =
+  | { status: 'loading' }
+  | { status: 'ready'; loaded: LoadedIdentity }
+  | { status: 'error'; message: string; canReplace: boolean };
+
+export interface IdentityApi {
+  state: Accessor<IdentityState>;
+  /** The identity once ready, else null. */
+  identity: Accessor<Identity | null>;
+  /** Throws away the stored identity and makes a new one (only after the user confirmed). */
+  replace(): Promise<void>;
+}
+
+const IdentityContext = createContext<IdentityApi>();
+
+export function IdentityProvider(props: { children: JSX.Element }): JSX.Element {
+  const [state, setState] = createSignal<IdentityState>({ status: 'loading' });
+  const run = async (load: () => Promise<LoadedIdentity>) => {
+    setState({ status: 'loading' });
+    try {
+      await loadCrypto();
+      setState({ status: 'ready', loaded: await load() });
+    } catch (error) {
+      setState({ status: 'error', message: describeError(error), canReplace: error instanceof IdentityStoreError });
+    }
+  };
+  onMount(() => void run(() => loadOrCreateIdentity()));
+  const api: IdentityApi = {
+    state,
+    identity: () => {
+      const s = state();
+      return s.status === 'ready' ? s.loaded.identity : null;
+    },
+    replace: () => run(() => replaceIdentity()),
+  };
+  return <IdentityContext.Provider value={api}>{props.children}</IdentityContext.Provider>;
+}
+
+export function useIdentity(): IdentityApi {
+  const api = useContext(IdentityContext);
+  if (!api) throw new Error('useIdentity() outside <IdentityProvider>');
+  return api;
+}

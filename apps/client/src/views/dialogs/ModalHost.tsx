@@ -1,0 +1,31 @@
+import { Match, Switch, type JSX } from 'solid-js';
+import { useModals } from '../../modals/ModalsProvider';
+import { ChannelDialog } from './ChannelDialog';
+import { DeleteChannelDialog } from './DeleteChannelDialog';
+import { IdentityDialog } from './IdentityDialog';
+
+/** Renders the one open dialog, if any. */
+export function ModalHost(): JSX.Element {
+  const modals = useModals();
+  const close = () => modals.close();
+  const is = <K extends string>(kind: K) => {
+    const m = modals.current();
+    return m && m.kind === kind ? (m as Extract<NonNullable<typeof m>, { kind: K }>) : false;
+  };
+  return (
+    <Switch>
+      <Match when={is('createChannel')} keyed>
+        {(m) => <ChannelDialog mode="create" parentId={m.parentId} onClose={close} />}
+      </Match>
+      <Match when={is('editChannel')} keyed>
+        {(m) => <ChannelDialog mode="edit" channelId={m.channelId} onClose={close} />}
+      </Match>
+      <Match when={is('deleteChannel')} keyed>
+        {(m) => <DeleteChannelDialog channelId={m.channelId} onClose={close} />}
+      </Match>
+      <Match when={is('identity')}>
+        <IdentityDialog onClose={close} />
+      </Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,108 @@
+import { createSignal, Show, type JSX } from 'solid-js';
+import { normalizeDisplayName } from '@lemon/protocol';
+import { Avatar, Button, IconButton, TextField } from '@lemon/ui';
+import { useConnection } from '../../connection/ConnectionProvider';
+import { describeError, nameProblemText } from '../../connection/errors';
+import { useModals } from '../../modals/ModalsProvider';
+
+/** The person's own name (rename inline) and where they are. */
+export function SelfPanel(): JSX.Element {
+  const connection = useConnection();
+  const modals = useModals();
+  const [editing, setEditing] = createSignal(false);
+  const [draft, setDraft] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const self = () => connection.self();
+  const channelName = () => {
+    const id = self()?.channelId;
+    return id ? connection.world.channels[id]?.name : undefined;
+  };
+
+  const start = () => {
+    setDraft(self()?.displayName ?? '');
+    setError(null);
+    setEditing(true);
+  };
+  const onDraft = (value: string) => {
+    setDraft(value);
+    const check = normalizeDisplayName(value);
+    setError(!check.ok && check.problem !== 'empty' ? nameProblemText(check.problem) : null);
+  };
+  const save = async () => {
+    const check = normalizeDisplayName(draft());
+    if (!check.ok) {
+      setError(nameProblemText(check.problem));
+      return;
+    }
+    if (check.name === self()?.displayName) {
+      setEditing(false);
+      return;
+    }
+    setBusy(true);
+    try {
+      await connection.rename(check.name);
+      setEditing(false);
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="self" aria-label="You" data-testid="self-panel">
+      <Show
+        when={editing()}
+        fallback={
+          <div class="self__row">
+            <Show when={self()}>{(u) => <Avatar id={u().id} name={u().displayName} size="md" />}</Show>
+            <div class="self__text">
+              <span class="self__name" data-testid="self-name">
+                {self()?.displayName ?? '…'}
+              </span>
+              <span class="self__where">{channelName() ? `in ${channelName()}` : ' '}</span>
+            </div>
+            <IconButton icon="pencil" label="Rename yourself" onClick={start} disabled={connection.phase() !== 'online'} data-testid="rename-button" />
+            <IconButton icon="shield" label="My identity" onClick={() => modals.open({ kind: 'identity' })} />
+          </div>
+        }
+      >
+        <form
+          class="self__form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <TextField
+            label="Your name"
+            value={draft()}
+            onValue={onDraft}
+            error={error()}
+            autofocus
+            maxLength={128}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setEditing(false);
+              }
+            }}
+            ref={(el) => queueMicrotask(() => el.select())}
+            data-testid="rename-input"
+          />
+          <div class="self__buttons">
+            <Button size="sm" variant="ghost" onClick={() => setEditing(false)} data-testid="rename-cancel">
+              Cancel
+            </Button>
+            <Button size="sm" variant="primary" type="submit" busy={busy()} data-testid="rename-save">
+              Save
+            </Button>
+          </div>
+        </form>
+      </Show>
+    </section>
+  );
+}
