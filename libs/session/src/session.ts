@@ -72,6 +72,12 @@ export type SessionEvents = {
 /** Errors after which retrying cannot help. */
 const FATAL_LOGIN_ERRORS: ReadonlySet<ErrorCode> = new Set([ErrorCode.BAD_SIGNATURE, ErrorCode.UNSUPPORTED_VERSION]);
 
+/**
+ * Unsolicited errors that end the session: ALREADY_CONNECTED means this identity logged in
+ * somewhere else and took over; reconnecting would take it back, and the two would fight.
+ */
+const FATAL_SERVER_ERRORS: ReadonlySet<ErrorCode> = new Set([ErrorCode.ALREADY_CONNECTED]);
+
 interface Pending {
   type: RequestType;
   resolve: (value: unknown) => void;
@@ -88,6 +94,8 @@ export class Session extends Emitter<SessionEvents> {
   private nextId = 1;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Why the last login attempt failed, reported with the reconnect it leads to. */
+  private loginError: ProtocolError | null = null;
   private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
   private readonly requestTimeoutMs: number;
   private readonly keepAliveMs: number;
@@ -139,6 +147,21 @@ export class Session extends Emitter<SessionEvents> {
   request<K extends RequestType>(type: K, data: RequestData<K>): Promise<ResponseData<K>> {
     if (this.currentState !== 'online') return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
     return this.send(type, data);
+  }
+
+  /**
+   * Skips the wait: reconnects at once while reconnecting, or starts over after the
+   * session was closed (e.g. after another device took this identity over).
+   */
+  reconnectNow(): void {
+    if (this.currentState === 'reconnecting') {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.open();
+    } else if (this.currentState === 'closed' || this.currentState === 'idle') {
+      this.attempt = 0;
+      this.open();
+    }
   }
 
   /** Ends the session for good: no reconnect. */
@@ -205,7 +228,13 @@ export class Session extends Emitter<SessionEvents> {
     }
     const pending = msg.id === null ? undefined : this.pending.get(msg.id);
     if (!pending) {
-      if (msg.kind === 'error') this.emit('error', new ProtocolError(msg.code, msg.message));
+      if (msg.kind !== 'error') return;
+      const error = new ProtocolError(msg.code, msg.message);
+      this.emit('error', error);
+      if (FATAL_SERVER_ERRORS.has(error.code)) {
+        this.setState('closed', { error });
+        this.teardown(error);
+      }
       return;
     }
     this.pending.delete(msg.id as number);
@@ -245,6 +274,7 @@ export class Session extends Emitter<SessionEvents> {
     }).then(
       (snapshot) => {
         this.attempt = 0;
+        this.loginError = null;
         this.currentWorld = worldFromSnapshot(snapshot);
         this.setState('online', {});
         this.startKeepAlive();
@@ -255,8 +285,10 @@ export class Session extends Emitter<SessionEvents> {
         if (FATAL_LOGIN_ERRORS.has(error.code)) {
           this.setState('closed', { error });
           this.teardown(error);
+          return;
         }
-        // Otherwise the server closes the socket and we come back with a fresh challenge.
+        // The server closes the socket; the reconnect that follows reports this reason.
+        this.loginError = error;
       },
     );
   }
@@ -276,7 +308,9 @@ export class Session extends Emitter<SessionEvents> {
     this.keepAliveTimer = null;
   }
 
-  private scheduleReconnect(reason: ProtocolError): void {
+  private scheduleReconnect(closeReason: ProtocolError): void {
+    const reason = this.loginError ?? closeReason;
+    this.loginError = null;
     this.failPending(reason);
     this.stopKeepAlive();
     if (this.currentState === 'closed') return;
