@@ -1,10 +1,10 @@
 import { Identity } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
-import { encodeRequest, fromBase64Url, loginSignedBytes, toBase64Url, type ServerMessage } from '@lemon/protocol';
-import { RawSocket } from '@lemon/testing';
+import { encodeRequest, fromBase64Url, loginSignedBytes, toBase64Url, type ProtocolError, type ServerMessage } from '@lemon/protocol';
+import { RawSocket, connectClient, removeTempDirs, startServerProcess, type ServerProcess, type TestClient } from '@lemon/testing';
 
-export { connectClient, nextEvent, reachState } from '@lemon/testing';
-export { startServerProcess, removeTempDirs, makeTempDir } from '@lemon/testing';
+export { connectClient, nextEvent, reachState, startServerProcess, removeTempDirs, makeTempDir } from '@lemon/testing';
+export type { ServerProcess, TestClient } from '@lemon/testing';
 export { RawSocket };
 
 export const initCrypto = () => initCryptoFromFile();
@@ -33,4 +33,39 @@ export function loginFrame(
     signature: toBase64Url((options.signer ?? identity).sign(signed)),
     displayName: options.displayName ?? 'Raw',
   });
+}
+
+/** The error code a request fails with, or 'ok'. */
+export const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: ProtocolError) => e.code);
+
+/**
+ * One real server for a describe block: started before its tests, stopped after; clients
+ * made with `join` are closed after each test.
+ */
+export function sharedServer() {
+  let server: ServerProcess | null = null;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    await initCrypto();
+    server = await startServerProcess();
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.session.close()));
+  afterAll(async () => {
+    await server?.stop();
+    removeTempDirs();
+  });
+  const running = (): ServerProcess => {
+    if (!server) throw new Error('the server is not started yet');
+    return server;
+  };
+  return {
+    get server() {
+      return running();
+    },
+    async join(name: string): Promise<TestClient> {
+      const c = await connectClient(running().wsUrl, name);
+      clients.push(c);
+      return c;
+    },
+  };
 }

@@ -1,33 +1,7 @@
-import { ProtocolError } from '@lemon/protocol';
-import type { TestClient } from '@lemon/testing';
-import { connectClient, initCrypto, nextEvent, removeTempDirs, startServerProcess } from './helpers';
-
-type TestClientList = TestClient[];
+import { codeOf, nextEvent, sharedServer } from './helpers';
 
 describe('display names', () => {
-  let server: Awaited<ReturnType<typeof startServerProcess>>;
-  const clients: TestClientList = [];
-
-  beforeAll(async () => {
-    await initCrypto();
-    server = await startServerProcess();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.session.close()));
-  afterAll(async () => {
-    await server.stop();
-    removeTempDirs();
-  });
-
-  const join = async (name: string) => {
-    const c = await connectClient(server.wsUrl, name);
-    clients.push(c);
-    return c;
-  };
-  const codeOf = (p: Promise<unknown>) =>
-    p.then(
-      () => 'ok',
-      (e: ProtocolError) => e.code,
-    );
+  const { join } = sharedServer();
 
   it('broadcasts a rename to everyone, stored normalised', async () => {
     const ada = await join('Ada');

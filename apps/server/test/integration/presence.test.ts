@@ -1,26 +1,8 @@
 import type { ProtocolError } from '@lemon/protocol';
-import type { TestClient } from '@lemon/testing';
-import { connectClient, initCrypto, nextEvent, removeTempDirs, startServerProcess } from './helpers';
+import { codeOf, nextEvent, sharedServer } from './helpers';
 
 describe('presence and channels', () => {
-  let server: Awaited<ReturnType<typeof startServerProcess>>;
-  const clients: TestClient[] = [];
-  const join = async (name: string) => {
-    const c = await connectClient(server.wsUrl, name);
-    clients.push(c);
-    return c;
-  };
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: ProtocolError) => e.code);
-
-  beforeAll(async () => {
-    await initCrypto();
-    server = await startServerProcess();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.session.close()));
-  afterAll(async () => {
-    await server.stop();
-    removeTempDirs();
-  });
+  const { join } = sharedServer();
 
   it('tells everyone who connects, moves and disconnects', async () => {
     const ada = await join('Ada');
