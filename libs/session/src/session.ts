@@ -265,6 +265,7 @@ export class Session extends Emitter<SessionEvents> {
     this.emit('hello', this.serverInfo);
     const { identity } = this.options;
     const signature = identity.sign(loginSignedBytes(serverKey, challenge));
+    const socket = this.socket;
     this.send('auth.login', {
       publicKey: toBase64Url(identity.publicKey),
       challenge: hello.challenge,
@@ -282,13 +283,17 @@ export class Session extends Emitter<SessionEvents> {
         this.emit('world', this.currentWorld);
       },
       (error: ProtocolError) => {
+        // A link that is already gone says nothing about the login itself.
+        if (socket === null || socket !== this.socket) return;
         if (FATAL_LOGIN_ERRORS.has(error.code)) {
           this.setState('closed', { error });
           this.teardown(error);
           return;
         }
-        // The server closes the socket; the reconnect that follows reports this reason.
+        // Report this reason with the reconnect, and make sure that reconnect happens
+        // even if the server keeps the socket open (or never answered).
         this.loginError = error;
+        socket.close(4001, 'login failed');
       },
     );
   }

@@ -6,7 +6,6 @@ import {
   ErrorCode,
   LIMITS,
   ProtocolError,
-  decodeServerFrame,
   normalizeChannelName,
   normalizeDisplayName,
   type Channel,
@@ -15,10 +14,18 @@ import {
   type ResponseData,
   type User,
 } from '@lemon/protocol';
-import { Session, type SessionIdentity, type SessionOptions, type SessionState, type SocketFactory, type SocketLike, type World } from '@lemon/session';
+import {
+  Session,
+  type SessionIdentity,
+  type SessionOptions,
+  type SessionState,
+  type SocketFactory,
+  type SocketLike,
+  type StateDetail,
+  type World,
+} from '@lemon/session';
 import { addressLabel, serverUrl, type ServerAddress } from '../servers/address';
-import { describeError } from './errors';
-import { tapSockets } from './socket-tap';
+import { TAKEN_OVER_TEXT, describeError } from './errors';
 import { emptyWorldView, worldView, type WorldView } from './world-view';
 
 export const CLIENT_INFO = { name: 'lemon-web', version: '0.1.0' } as const;
@@ -73,8 +80,10 @@ export interface ConnectionController {
 export interface ControllerDeps {
   /** The signing identity, read when connecting. */
   identity: () => SessionIdentity | null;
+  /** Opens sockets; the browser's WebSocket unless given (Node tests pass a `ws` one). */
   createSocket?: SocketFactory;
-  createSession?: (options: SessionOptions) => Session;
+  /** Session tuning, e.g. a faster or slower reconnect policy; the Session's defaults otherwise. */
+  sessionOptions?: Partial<Pick<SessionOptions, 'reconnect' | 'keepAliveMs' | 'requestTimeoutMs'>>;
   /** Unsolicited things to tell the person (server errors, shutdown notices). */
   notify?: (text: string, tone: 'info' | 'error') => void;
   now?: () => number;
@@ -82,6 +91,15 @@ export interface ControllerDeps {
 }
 
 const browserSocket: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;
+
+/** The Session in use and what it was made for (to tell whether a new connect can reuse it). */
+interface Current {
+  session: Session;
+  url: string;
+  displayName: string;
+  identity: SessionIdentity;
+  off: (() => void)[];
+}
 
 export function createConnectionController(deps: ControllerDeps): ConnectionController {
   const now = deps.now ?? (() => Date.now());
@@ -94,11 +112,13 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
   const [clock, setClock] = createSignal(now());
   const [world, setWorld] = createStore<WorldView>(emptyWorldView());
 
-  let session: Session | null = null;
-  let unsubscribe: (() => void)[] = [];
+  let current: Current | null = null;
   let ticker: ReturnType<typeof setInterval> | null = null;
-  /** A login error the server sent on the current socket (the Session does not surface it). */
-  let loginError: ProtocolError | null = null;
+  /**
+   * An error the server sent on its own while we were signing in (e.g. CHALLENGE_EXPIRED),
+   * just before it closed the link: the reason for the reconnect that follows.
+   */
+  let serverError: ProtocolError | null = null;
   let pending: { resolve: () => void; reject: (e: ProtocolError) => void } | null = null;
 
   const startTicker = () => {
@@ -111,12 +131,13 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     ticker = null;
   };
 
+  /** Forgets the Session for good (the person disconnected, or connects somewhere else). */
   const dropSession = () => {
-    unsubscribe.forEach((off) => off());
-    unsubscribe = [];
-    const s = session;
-    session = null;
-    s?.close();
+    const c = current;
+    current = null;
+    if (!c) return;
+    c.off.forEach((off) => off());
+    c.session.close();
   };
 
   const settle = (error?: ProtocolError) => {
@@ -127,110 +148,138 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     else p.resolve();
   };
 
+  /**
+   * Back to the connect screen with a reason. The Session is stopped but kept: connecting
+   * again to the same place with the same identity starts it over (Session.reconnectNow).
+   */
   const fail = (issueNow: ConnectionIssue, error: ProtocolError) => {
-    dropSession();
     stopTicker();
     batch(() => {
       setPhase('disconnected');
-      setSessionState('closed');
       setRetryAt(null);
       setIssue(issueNow);
       setWorld(reconcile(emptyWorldView()));
     });
+    // Our own close() reports 'closed' without an error, which onState ignores.
+    if (current && current.session.state !== 'closed') current.session.close();
+    setSessionState('closed');
     settle(error);
   };
 
-  const onText = (data: string) => {
-    if (session?.state !== 'authenticating') return;
-    const decoded = decodeServerFrame(data);
-    if (decoded.ok && decoded.value.kind === 'error') loginError = new ProtocolError(decoded.value.code, decoded.value.message);
+  /** Why the link is down: a refused login, else what the server said before closing, else "lost". */
+  const reasonFor = (detail: StateDetail): ProtocolError => {
+    const error = detail.error;
+    if (error && error.code !== ErrorCode.DISCONNECTED) return error;
+    return serverError ?? error ?? new ProtocolError(ErrorCode.DISCONNECTED);
   };
 
+  const onState = (state: SessionState, detail: StateDetail) => {
+    setSessionState(state);
+    switch (state) {
+      case 'connecting':
+        serverError = null;
+        setRetryAt(null);
+        return;
+      case 'authenticating':
+      case 'idle':
+        setRetryAt(null);
+        return;
+      case 'online':
+        serverError = null;
+        stopTicker();
+        batch(() => {
+          setPhase('online');
+          setIssue(null);
+          setRetryAt(null);
+          setAttempt(0);
+        });
+        settle();
+        return;
+      case 'reconnecting': {
+        const reason = reasonFor(detail);
+        if (phase() === 'connecting') {
+          // The first attempt failed: say why on the connect screen instead of retrying blindly.
+          fail(
+            reason.code === ErrorCode.DISCONNECTED
+              ? { code: 'UNREACHABLE', text: `Could not reach ${where()}. Check the address and that the server is running.` }
+              : { code: reason.code, text: describeError(reason) },
+            reason,
+          );
+          return;
+        }
+        batch(() => {
+          setPhase('reconnecting');
+          setAttempt(detail.attempt ?? attempt() + 1);
+          setRetryAt(now() + (detail.retryInMs ?? 0));
+          setIssue({ code: reason.code, text: describeError(reason) });
+        });
+        startTicker();
+        return;
+      }
+      case 'closed': {
+        // Without an error it is our own close(); fail() has already said why.
+        const error = detail.error;
+        if (!error) return;
+        // ALREADY_CONNECTED: a newer login of this identity replaced us. The Session does not
+        // reconnect (two tabs would kick each other out in turn); say why.
+        fail({ code: error.code, text: error.code === ErrorCode.ALREADY_CONNECTED ? TAKEN_OVER_TEXT : describeError(error) }, error);
+        return;
+      }
+    }
+  };
+
+  const where = () => {
+    const t = target();
+    return t ? addressLabel(t) : 'the server';
+  };
+
+  const subscribe = (s: Session): (() => void)[] => [
+    s.on('state', (state, detail) => {
+      if (current?.session === s) onState(state, detail);
+    }),
+    s.on('world', (w: World) => {
+      if (current?.session === s) setWorld(reconcile(worldView(w), { key: 'id', merge: false }));
+    }),
+    s.on('event', (event) => {
+      if (current?.session === s && event.event === 'server.shutdown') {
+        deps.notify?.(event.data.reason === 'restart' ? 'The server is restarting; you will be reconnected.' : 'The server is shutting down.', 'info');
+      }
+    }),
+    s.on('error', (error) => {
+      if (current?.session !== s) return;
+      if (s.state === 'authenticating') serverError = error;
+      // A takeover ends the session; the 'closed' state that follows explains it.
+      if (error.code !== ErrorCode.ALREADY_CONNECTED) deps.notify?.(describeError(error), 'error');
+    }),
+  ];
+
+  /** Starts a Session for `t`, reusing the stopped one if it was made for the same place and identity. */
   const open = (t: ConnectTarget) => {
     const identity = deps.identity();
+    const url = serverUrl(t);
+    serverError = null;
+    const c = current;
+    if (identity && c && c.session.state === 'closed' && c.url === url && c.displayName === t.displayName && c.identity === identity) {
+      c.session.reconnectNow();
+      return;
+    }
+    dropSession();
     if (!identity) throw new ProtocolError(ErrorCode.NOT_AUTHENTICATED, 'no identity yet');
-    loginError = null;
-    const options: SessionOptions = {
-      url: serverUrl(t),
+    const session = new Session({
+      ...deps.sessionOptions,
+      url,
       identity,
       displayName: t.displayName,
-      createSocket: tapSockets(deps.createSocket ?? browserSocket, onText),
+      createSocket: deps.createSocket ?? browserSocket,
       client: CLIENT_INFO,
-    };
-    const s = (deps.createSession ?? ((o) => new Session(o)))(options);
-    session = s;
-    unsubscribe = [
-      s.on('state', (state, detail) => {
-        if (session !== s) return;
-        setSessionState(state);
-        if (state === 'connecting') loginError = null;
-        if (state === 'online') {
-          stopTicker();
-          batch(() => {
-            setPhase('online');
-            setIssue(null);
-            setRetryAt(null);
-            setAttempt(0);
-          });
-          settle();
-          return;
-        }
-        if (state === 'reconnecting') {
-          const reason = loginError ?? detail.error ?? new ProtocolError(ErrorCode.DISCONNECTED);
-          if (phase() === 'connecting') {
-            // The first attempt failed: say why on the connect screen instead of retrying blindly.
-            const unreachable = !loginError;
-            fail(
-              unreachable
-                ? { code: 'UNREACHABLE', text: `Could not reach ${addressLabel(t)}. Check the address and that the server is running.` }
-                : { code: reason.code, text: describeError(reason) },
-              reason,
-            );
-            return;
-          }
-          batch(() => {
-            setPhase('reconnecting');
-            setAttempt(detail.attempt ?? attempt() + 1);
-            setRetryAt(now() + (detail.retryInMs ?? 0));
-            setIssue({ code: reason.code, text: loginError ? describeError(loginError) : 'The connection to the server was lost.' });
-          });
-          startTicker();
-          return;
-        }
-        if (state === 'connecting' || state === 'authenticating') {
-          setRetryAt(null);
-          return;
-        }
-        if (state === 'closed') {
-          const error = detail.error ?? new ProtocolError(ErrorCode.DISCONNECTED);
-          fail({ code: error.code, text: describeError(error) }, error);
-        }
-      }),
-      s.on('world', (w: World) => {
-        if (session === s) setWorld(reconcile(worldView(w), { key: 'id', merge: false }));
-      }),
-      s.on('event', (event) => {
-        if (session === s && event.event === 'server.shutdown') {
-          deps.notify?.(event.data.reason === 'restart' ? 'The server is restarting; you will be reconnected.' : 'The server is shutting down.', 'info');
-        }
-      }),
-      s.on('error', (error) => {
-        if (session !== s) return;
-        if (error.code === ErrorCode.ALREADY_CONNECTED) {
-          // A newer login of this identity replaced us. Reconnecting would kick that one out
-          // in turn (two tabs fighting), so stop here and say why.
-          fail({ code: error.code, text: 'This identity connected from another window or device, so this one was disconnected.' }, error);
-          return;
-        }
-        deps.notify?.(describeError(error), 'error');
-      }),
-    ];
-    s.start();
+    });
+    current = { session, url, displayName: t.displayName, identity, off: subscribe(session) };
+    session.start();
   };
 
   const request = <K extends RequestType>(type: K, data: RequestData<K>): Promise<ResponseData<K>> => {
-    if (!session || phase() !== 'online') return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
-    return session.request(type, data);
+    if (!current || phase() !== 'online') return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
+    return current.session.request(type, data);
   };
 
   const controller: ConnectionController = {
@@ -247,8 +296,8 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     attempt,
 
     connect(t) {
-      dropSession();
       settle(new ProtocolError(ErrorCode.DISCONNECTED, 'replaced by a new connection'));
+      stopTicker();
       batch(() => {
         setTarget(t);
         setIssue(null);
@@ -282,11 +331,8 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     },
 
     retryNow() {
-      const t = target();
-      if (phase() !== 'reconnecting' || !t) return;
-      dropSession();
-      setRetryAt(null);
-      open(t);
+      if (phase() !== 'reconnecting') return;
+      current?.session.reconnectNow();
     },
 
     async rename(displayName) {

@@ -3,6 +3,12 @@
 import { ERROR_TEXT, LIMITS, ProtocolError, isErrorCode, type NameProblem } from '@lemon/protocol';
 import { CryptoError } from '@lemon/crypto-wasm';
 
+/**
+ * Shown when this identity logged in from another tab or device and replaced this connection
+ * (ALREADY_CONNECTED): more specific than ERROR_TEXT, because here it is the expected outcome.
+ */
+export const TAKEN_OVER_TEXT = 'This identity connected from another window or device, so this one was disconnected.';
+
 export function describeError(error: unknown): string {
   if (error instanceof ProtocolError || (error instanceof Error && 'code' in error && isErrorCode((error as { code: unknown }).code))) {
     return ERROR_TEXT[(error as ProtocolError).code];

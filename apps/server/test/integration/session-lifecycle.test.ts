@@ -102,4 +102,25 @@ describe('session lifecycle against the real server', () => {
       await server.stop();
     }
   });
+
+  it('a refused login that leaves the socket open still leads to a reconnect that says why', async () => {
+    const server = await startServerProcess();
+    // A display name beyond the schema's bound is refused as INVALID_PAYLOAD; the server
+    // answers but keeps the connection (regression: the session used to wait forever).
+    const session = new Session({
+      url: server.wsUrl,
+      identity: Identity.generate(),
+      displayName: 'x'.repeat(1000),
+      createSocket: nodeSocket,
+      reconnect: { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 },
+    });
+    try {
+      const reconnecting = stateDetail(session, 'reconnecting');
+      session.start();
+      expect((await reconnecting).error?.code).toBe('INVALID_PAYLOAD');
+    } finally {
+      session.close();
+      await server.stop();
+    }
+  });
 });
