@@ -6,7 +6,7 @@
  */
 import { Identity } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
-import { encodeRequest, fromBase64Url, loginSignedBytes, toBase64Url } from '@lemon/protocol';
+import { encodeRequest, fromBase64Url, loginSignedBytes, serverAddressOf, toBase64Url } from '@lemon/protocol';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +52,12 @@ class BenchClient {
       this.pending.delete(msg.id);
       done?.(msg.kind === 'response');
     });
-    const signed = loginSignedBytes(fromBase64Url(hello.serverKey)!, fromBase64Url(hello.challenge)!);
+    const address = serverAddressOf(url);
+    const signed = loginSignedBytes(fromBase64Url(hello.serverKey)!, fromBase64Url(hello.challenge)!, address);
     await this.request('auth.login', {
       publicKey: toBase64Url(this.identity.publicKey),
       challenge: hello.challenge,
+      address,
       signature: toBase64Url(this.identity.sign(signed)),
       displayName: name,
     });

@@ -45,6 +45,7 @@ describe('defaults', () => {
       tls: null,
       serverName: 'Lemon Chat',
       admins: [],
+      publicAddresses: [],
       clientHtml: join(dir, 'apps/client/dist/client.html'),
       logLevel: 'info',
       limits: DEFAULT_LIMITS,
@@ -138,5 +139,19 @@ describe('bad config is a ConfigError naming its source', () => {
       certFile: cert,
       keyFile: join(dir, 'key.pem'),
     });
+  });
+});
+
+describe('public addresses', () => {
+  it('are collected from repeated flags and the env list, spelled the way clients sign them', () => {
+    expect(parse(['--public-address', 'Chat.Example.org:4747', '--public-address', 'chat.example.org:80']).publicAddresses).toEqual([
+      'chat.example.org:4747',
+      'chat.example.org',
+    ]);
+    expect(parse([], { LEMON_PUBLIC_ADDRESSES: 'a.example:1,[::1]:4747' }).publicAddresses).toEqual(['a.example:1', '[::1]:4747']);
+  });
+
+  it('refuse something that is not a host[:port]', () => {
+    expect(() => parse(['--public-address', 'http://x/y'])).toThrow(/public-address/);
   });
 });

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { LIMITS, UserId, normalizeName } from '@lemon/protocol';
+import { LIMITS, UserId, normalizeName, serverAddressOf } from '@lemon/protocol';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 /** Operator-tunable limits; the config file's `limits` object may override any of them. */
@@ -49,6 +49,11 @@ export interface ServerConfig {
   serverName: string;
   /** User ids with admin rights (edit/delete any channel, edit the default channel). */
   admins: readonly string[];
+  /**
+   * The host[:port] names clients dial this server by (what a login must be signed for).
+   * Empty: the Host header of each connection is taken as the address.
+   */
+  publicAddresses: readonly string[];
   /** The built single-file client served at `/`. */
   clientHtml: string;
   logLevel: LogLevel;
@@ -104,6 +109,8 @@ Usage: node apps/server/dist/main.js [options]
   --tls-key <file>     PEM private key
   --server-name <txt>  name shown to clients                                    [Lemon Chat]
   --admin <userId>     a user id with admin rights (repeatable)
+  --public-address <host[:port]>  an address clients use for this server (repeatable);
+                       logins signed for any other address are refused  [the Host header]
   --client-html <file> the built client served at /        [apps/client/dist/client.html]
   --log-level <lvl>    debug | info | warn | error | silent                     [info]
   --help               show this text
@@ -144,6 +151,26 @@ const ServerNameField = z.string().transform((raw, ctx) => {
   return check.name;
 });
 const AdminsField = z.array(UserId, 'must be a list of user ids').max(1000);
+/** Spelled the way clients sign them (lower-case, as a URL's host). */
+const PublicAddressesField = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(LIMITS.addressMaxChars)
+      .transform((raw, ctx) => {
+        try {
+          if (/[\s/@?#\\]/.test(raw)) throw new Error('not a bare host[:port]');
+          return serverAddressOf(`ws://${raw}/`);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `"${raw}" is not a host[:port]` });
+          return z.NEVER;
+        }
+      }),
+    'must be a list of host[:port] addresses',
+  )
+  .max(100);
 const LogLevelField = z.enum(LOG_LEVELS);
 
 const LimitsField = z.strictObject({
@@ -166,6 +193,7 @@ const FileSchema = z.strictObject({
   tlsKey: PathField.optional(),
   serverName: ServerNameField.optional(),
   admins: AdminsField.optional(),
+  publicAddresses: PublicAddressesField.optional(),
   clientHtml: PathField.optional(),
   logLevel: LogLevelField.optional(),
   limits: LimitsField.optional(),
@@ -180,12 +208,15 @@ interface Layer {
   tlsKey?: string;
   serverName?: string;
   admins?: string[];
+  publicAddresses?: string[];
   clientHtml?: string;
   logLevel?: LogLevel;
   limits?: Partial<ServerLimits>;
 }
 
 type LayerKey = Exclude<keyof Layer, 'limits'>;
+/** Keys that take several values: repeated flags, comma-separated env values. */
+const LIST_KEYS: readonly LayerKey[] = ['admins', 'publicAddresses'];
 const PATH_KEYS: readonly LayerKey[] = ['dataDir', 'tlsCert', 'tlsKey', 'clientHtml'];
 
 /** Flag and env names per field, used both for reading and for error messages. */
@@ -197,6 +228,7 @@ const SOURCES: Record<LayerKey, { flag: string; env: string; schema: z.ZodType }
   tlsKey: { flag: 'tls-key', env: 'LEMON_TLS_KEY', schema: PathField },
   serverName: { flag: 'server-name', env: 'LEMON_SERVER_NAME', schema: ServerNameField },
   admins: { flag: 'admin', env: 'LEMON_ADMINS', schema: AdminsField },
+  publicAddresses: { flag: 'public-address', env: 'LEMON_PUBLIC_ADDRESSES', schema: PublicAddressesField },
   clientHtml: { flag: 'client-html', env: 'LEMON_CLIENT_HTML', schema: PathField },
   logLevel: { flag: 'log-level', env: 'LEMON_LOG_LEVEL', schema: LogLevelField },
 };
@@ -245,6 +277,7 @@ function readFlags(argv: readonly string[]): { layer: Layer; config?: string; he
         'tls-key': { type: 'string' },
         'server-name': { type: 'string' },
         admin: { type: 'string', multiple: true },
+        'public-address': { type: 'string', multiple: true },
         'client-html': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -260,7 +293,7 @@ function readFlags(argv: readonly string[]): { layer: Layer; config?: string; he
   for (const [key, source] of Object.entries(SOURCES) as [LayerKey, (typeof SOURCES)[LayerKey]][]) {
     const raw = values[source.flag];
     if (raw === undefined) continue;
-    const value = key === 'admins' ? (raw as string[]).flatMap(splitList) : raw;
+    const value = LIST_KEYS.includes(key) ? (raw as string[]).flatMap(splitList) : raw;
     (layer as Record<string, unknown>)[key] = validate(`--${source.flag}`, source.schema, value);
   }
   const config = values.config;
@@ -275,7 +308,7 @@ function readEnv(env: ConfigSources['env']): { layer: Layer; config?: string } {
   for (const [key, source] of Object.entries(SOURCES) as [LayerKey, (typeof SOURCES)[LayerKey]][]) {
     const raw = env[source.env];
     if (raw === undefined || raw === '') continue;
-    const value = key === 'admins' ? splitList(raw) : raw;
+    const value = LIST_KEYS.includes(key) ? splitList(raw) : raw;
     (layer as Record<string, unknown>)[key] = validate(source.env, source.schema, value);
   }
   const config = env.LEMON_CONFIG;
@@ -355,6 +388,7 @@ export function parseConfig(sources: ConfigSources): ConfigResult {
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : null,
     serverName: merged.serverName ?? DEFAULTS.serverName,
     admins: [...new Set(merged.admins ?? [])],
+    publicAddresses: [...new Set(merged.publicAddresses ?? [])],
     clientHtml: merged.clientHtml ?? resolve(sources.cwd, sources.defaultClientHtml),
     logLevel: merged.logLevel ?? DEFAULTS.logLevel,
     limits: { ...DEFAULT_LIMITS, ...merged.limits },

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Identity } from '@lemon/crypto-wasm';
-import { decodeServerFrame, encodeRequest, toBase64Url, type ServerMessage } from '@lemon/protocol';
+import { decodeServerFrame, encodeRequest, serverAddressOf, toBase64Url, type ServerMessage } from '@lemon/protocol';
 import { initCrypto, loginFrame, makeTempDir, openRaw, removeTempDirs, startServerProcess, type Hello, type RawSocket } from './integration/helpers';
 
 type Server = Awaited<ReturnType<typeof startServerProcess>>;
@@ -93,6 +93,7 @@ describe('login failures', () => {
         publicKey: toBase64Url(key),
         challenge: hello.data.challenge,
         signature: toBase64Url(new Uint8Array(64)),
+        address: serverAddressOf(server.wsUrl),
         displayName: 'Forger',
       }),
     );
@@ -136,7 +137,7 @@ describe('keep-alive', () => {
       ws.once('error', reject);
     });
     const identity = Identity.generate();
-    ws.send(loginFrame(1, hello, identity, { displayName: 'Sleeper' }));
+    ws.send(loginFrame(1, hello, identity, { displayName: 'Sleeper', address: serverAddressOf(server.wsUrl) }));
     const left = await observer.raw.take(
       (m) => m.kind === 'event' && m.event === 'user.disconnected' && m.data.userId === identity.userId,
       20 * PING_INTERVAL_MS + 10_000,

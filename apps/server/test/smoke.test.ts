@@ -4,7 +4,7 @@
  * SIGTERM that tells the client before the process exits 0. Event-driven, bounded waits.
  */
 import { Identity } from '@lemon/crypto-wasm';
-import { LIMITS, PROTOCOL_VERSION, fromBase64Url, type ServerMessage } from '@lemon/protocol';
+import { LIMITS, PROTOCOL_VERSION, fromBase64Url, serverAddressOf, type ServerMessage } from '@lemon/protocol';
 import { RawSocket, initCrypto, loginFrame, removeTempDirs, startServerProcess, type Hello } from './integration/helpers';
 
 beforeAll(initCrypto);
@@ -38,7 +38,7 @@ test('the built server starts, answers /healthz, logs a user in and shuts down g
     expect(hello.data.challengeExpiresInMs).toBeLessThanOrEqual(LIMITS.challengeTtlMs);
 
     const identity = Identity.generate();
-    raw.send(loginFrame(1, hello, identity, { displayName: '  Smoke   Tester ' }));
+    raw.send(loginFrame(1, hello, identity, { displayName: '  Smoke   Tester ', address: serverAddressOf(server.wsUrl) }));
     const answer = (await raw.take((m) => (m.kind === 'response' || m.kind === 'error') && m.id === 1)) as Extract<
       ServerMessage,
       { kind: 'response' }

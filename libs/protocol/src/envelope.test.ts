@@ -10,7 +10,7 @@ const challenge = toBase64Url(new Uint8Array(32).fill(9));
 const signature = toBase64Url(new Uint8Array(64).fill(1));
 const userId = 'ab'.repeat(16);
 
-const validLogin = { publicKey: key, challenge, signature, displayName: 'Ada', client: { name: 'test', version: '1' } };
+const validLogin = { publicKey: key, challenge, signature, address: '127.0.0.1:4747', displayName: 'Ada', client: { name: 'test', version: '1' } };
 
 function decodeErr(frame: string | Uint8Array) {
   const result = decodeClientFrame(frame);
@@ -94,6 +94,8 @@ describe('client frames', () => {
       ['auth.login', { ...validLogin, publicKey: toBase64Url(new Uint8Array(31)) }],
       ['auth.login', { ...validLogin, signature: 'not base64!' }],
       ['auth.login', { ...validLogin, challenge: undefined }],
+      ['auth.login', { ...validLogin, address: '' }],
+      ['auth.login', { ...validLogin, address: 'x'.repeat(LIMITS.addressMaxChars + 1) }],
       ['channel.create', { parentId: null, name: 'x', description: 'y'.repeat(LIMITS.channelDescriptionMaxChars + 1) }],
     ];
     for (const [type, data] of bad) {

@@ -3,7 +3,7 @@ export { ErrorCode, ERROR_TEXT, ERROR_CODES, ProtocolError, isErrorCode } from '
 export { toBase64Url, fromBase64Url, utf8Encode, utf8Decode, concatBytes, bytesEqual } from './bytes';
 export { normalizeName, normalizeDisplayName, normalizeChannelName, nameKey } from './names';
 export type { NameCheck, NameProblem } from './names';
-export { LOGIN_SIGNATURE_CONTEXT, loginSignedBytes } from './login';
+export { LOGIN_SIGNATURE_CONTEXT, loginSignedBytes, serverAddressOf } from './login';
 export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge } from './schemas';
 export { REQUESTS, EVENTS, isRequestType, isEventType, allowedBeforeLogin } from './messages';
 export type {

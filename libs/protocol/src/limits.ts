@@ -25,6 +25,8 @@ export const LIMITS = {
   channelDescriptionMaxChars: 1024,
   /** How deep channels may nest below the root (Lobby's siblings are depth 1). */
   channelMaxDepth: 8,
+  /** A server address (host[:port]) as signed at login. */
+  addressMaxChars: 261,
   /** Client software name/version strings reported at login. */
   clientInfoMaxChars: 64,
   /** Bytes of randomness in a login challenge. */

@@ -30,7 +30,7 @@ interface EventSpec {
 export const REQUESTS = {
   'auth.login': {
     summary:
-      'Prove possession of an identity key by signing loginSignedBytes(serverKey, challenge). ' +
+      'Prove possession of an identity key by signing loginSignedBytes(serverKey, challenge, address). ' +
       'A new key becomes a new user named after `displayName` (made unique if taken); a known key ' +
       'keeps its stored name. The answer is the snapshot of the server; events follow from then on.',
     beforeLogin: true,
@@ -38,6 +38,11 @@ export const REQUESTS = {
       publicKey: PublicKey,
       challenge: Challenge,
       signature: Signature,
+      address: z
+        .string()
+        .min(1)
+        .max(LIMITS.addressMaxChars)
+        .meta({ description: 'host[:port] the client dialled (serverAddressOf(url)); signed, checked by the server' }),
       displayName: NameInput.meta({ description: 'name wanted if this key is new here' }),
       client: z
         .strictObject({

@@ -30,10 +30,18 @@ describe('display names', () => {
     expect(normalizeDisplayName('line\nbreak')).toEqual({ ok: false, problem: 'forbidden_characters' });
   });
 
+  it('refuses invisible and look-alike tricks: zero-width and format characters, fillers, private use, lone surrogates', () => {
+    for (const raw of ['Alice\u200B', '\u200B', '\u3164', '\u115F\u1160', 'Al\u00ADice', 'A\uD800', 'x\uE000', 'tag\u{E0041}', '\u2800', 'a\u2028b']) {
+      expect({ raw, check: normalizeDisplayName(raw) }).toEqual({ raw, check: { ok: false, problem: expect.any(String) } });
+    }
+    expect(normalizeDisplayName('\u0301\u0301')).toEqual({ ok: false, problem: 'empty' });
+  });
+
   it('collides on case and compatibility width', () => {
     expect(nameKey('ALICE')).toBe(nameKey('alice'));
     expect(nameKey('ａｌｉｃｅ')).toBe(nameKey('alice'));
     expect(nameKey('alice')).not.toBe(nameKey('alicia'));
+    expect(nameKey('al\u200Dice')).toBe(nameKey('alice'));
   });
 
   it('channel names have their own, longer limit', () => {

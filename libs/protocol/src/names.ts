@@ -3,10 +3,15 @@ import { LIMITS } from './limits';
 export type NameProblem = 'empty' | 'too_long' | 'forbidden_characters';
 export type NameCheck = { ok: true; name: string } | { ok: false; problem: NameProblem };
 
-// Control characters, and the bidirectional overrides/isolates that let a name
-// display as something other than what it is. Zero-width joiners stay (emoji need them).
-const FORBIDDEN = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\uFEFF\u2028\u2029]/u;
+// Characters that make a name look like another or like nothing: controls, format
+// characters (bidi overrides, zero-width spaces, soft hyphens, tags) except the zero-width
+// joiner emoji need, private-use, unassigned and lone surrogates, line separators, and the
+// blank "letters" (Hangul fillers, braille blank).
+const FORBIDDEN = /[\p{Cc}\p{Co}\p{Cn}\p{Cs}\u2028\u2029\u115F\u1160\u3164\uFFA0\u2800]|[^\P{Cf}\u200D]/u;
+// A name must show at least one letter, digit, symbol or punctuation mark.
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 const SPACES = /[\s\p{Zs}]+/gu;
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
 
 /**
  * Normalises a user-chosen name (NFC, whitespace runs folded to one space, trimmed)
@@ -16,7 +21,7 @@ const SPACES = /[\s\p{Zs}]+/gu;
 export function normalizeName(raw: string, maxChars: number): NameCheck {
   if (FORBIDDEN.test(raw)) return { ok: false, problem: 'forbidden_characters' };
   const name = raw.normalize('NFC').replace(SPACES, ' ').trim();
-  if (name.length === 0) return { ok: false, problem: 'empty' };
+  if (!VISIBLE.test(name)) return { ok: false, problem: 'empty' };
   if ([...name].length > maxChars) return { ok: false, problem: 'too_long' };
   return { ok: true, name };
 }
@@ -30,9 +35,10 @@ export function normalizeChannelName(raw: string): NameCheck {
 }
 
 /**
- * The key two names collide on: compatibility-folded and lower-cased, so "ALICE",
- * "alice" and "ａｌｉｃｅ" (full-width) cannot be three different people.
+ * The key two names collide on: compatibility-folded, invisible characters dropped and
+ * lower-cased, so "ALICE", "alice", "ａｌｉｃｅ" (full-width) and "al\u200Dice" cannot be
+ * different people.
  */
 export function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
+  return name.normalize('NFKC').replace(IGNORABLE, '').toLowerCase();
 }

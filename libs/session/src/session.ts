@@ -7,6 +7,7 @@ import {
   fromBase64Url,
   loginSignedBytes,
   parseResponse,
+  serverAddressOf,
   toBase64Url,
   type EventData,
   type RequestData,
@@ -215,6 +216,11 @@ export class Session extends Emitter<SessionEvents> {
     const decoded = decodeServerFrame(data);
     if (!decoded.ok) {
       this.emit('error', decoded.error);
+      // A server speaking another protocol version will not start making sense on retry.
+      if (decoded.error.code === ErrorCode.UNSUPPORTED_VERSION) {
+        this.setState('closed', { error: decoded.error });
+        this.teardown(decoded.error);
+      }
       return;
     }
     const msg = decoded.value;
@@ -264,12 +270,22 @@ export class Session extends Emitter<SessionEvents> {
     this.serverInfo = { serverName: hello.serverName, serverKey };
     this.emit('hello', this.serverInfo);
     const { identity } = this.options;
-    const signature = identity.sign(loginSignedBytes(serverKey, challenge));
+    const address = serverAddressOf(this.options.url);
+    let signature: Uint8Array;
+    try {
+      signature = identity.sign(loginSignedBytes(serverKey, challenge, address));
+    } catch (cause) {
+      const error = new ProtocolError(ErrorCode.INTERNAL, `could not sign the login: ${String(cause)}`);
+      this.setState('closed', { error });
+      this.teardown(error);
+      return;
+    }
     const socket = this.socket;
     this.send('auth.login', {
       publicKey: toBase64Url(identity.publicKey),
       challenge: hello.challenge,
       signature: toBase64Url(signature),
+      address,
       displayName: this.options.displayName,
       ...(this.options.client ? { client: this.options.client } : {}),
     }).then(

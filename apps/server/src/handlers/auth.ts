@@ -2,7 +2,8 @@
  * Connection lifecycle and login.
  *
  * On connect the server sends `server.hello` with a fresh 32-byte challenge. `auth.login`
- * must carry that challenge, signed (Ed25519) over loginSignedBytes(serverKey, challenge).
+ * must carry that challenge, signed (Ed25519) over loginSignedBytes(serverKey, challenge, address), where the address
+ * must be one of this server's own (see acceptedAddresses).
  * The challenge is consumed by the first login attempt whatever its outcome, and every
  * failed attempt is answered with its error and then the connection is closed (code 1008,
  * reason = the error code): the client reconnects for a fresh challenge. A connection that
@@ -25,6 +26,7 @@ import {
   encodeEvent,
   fromBase64Url,
   loginSignedBytes,
+  serverAddressOf,
   toBase64Url,
 } from '@lemon/protocol';
 import { logger } from '../log';
@@ -74,6 +76,29 @@ function signatureValid(publicKey: Uint8Array, message: Uint8Array, signature: U
   }
 }
 
+/** One address as clients sign it, under both schemes (their default ports differ). */
+function spellings(hostPort: string): string[] {
+  const out: string[] = [];
+  for (const scheme of ['ws', 'wss']) {
+    try {
+      out.push(serverAddressOf(`${scheme}://${hostPort}/`));
+    } catch {
+      // not a host[:port]: matches nothing
+    }
+  }
+  return out;
+}
+
+/**
+ * The addresses a login may be signed for: the operator's configured public addresses or,
+ * when none are configured, the Host this connection was opened with. A login relayed by
+ * another server carries that server's address and fails here.
+ */
+function acceptedAddresses(ctx: ServerContext, session: Session): Set<string> {
+  const names = ctx.config.publicAddresses.length > 0 ? ctx.config.publicAddresses : session.hostHeader ? [session.hostHeader] : [];
+  return new Set(names.flatMap(spellings));
+}
+
 export const login: Handler<'auth.login'> = (ctx, session, data) => {
   if (session.member) throw new ProtocolError(ErrorCode.ALREADY_AUTHENTICATED);
   try {
@@ -93,8 +118,9 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
     throw new ProtocolError(ErrorCode.CHALLENGE_INVALID, 'the challenge is not the one this connection was given');
   }
   if (ctx.now() > issued.expiresAt) throw new ProtocolError(ErrorCode.CHALLENGE_EXPIRED);
+  if (!acceptedAddresses(ctx, session).has(data.address)) throw new ProtocolError(ErrorCode.WRONG_SERVER);
   const publicKey = decoded(data.publicKey);
-  if (!signatureValid(publicKey, loginSignedBytes(ctx.serverKey.raw, issued.bytes), decoded(data.signature))) {
+  if (!signatureValid(publicKey, loginSignedBytes(ctx.serverKey.raw, issued.bytes, data.address), decoded(data.signature))) {
     throw new ProtocolError(ErrorCode.BAD_SIGNATURE);
   }
 

@@ -32,6 +32,8 @@ export interface Session {
   readonly id: string;
   /** Set once the connection has logged in. */
   readonly member: Member | null;
+  /** The Host header of the WebSocket upgrade, as sent (null if there was none). */
+  readonly hostHeader: string | null;
   /** Hands out this connection's challenge once; null if it was already taken. */
   takeChallenge(): IssuedChallenge | null;
   /** Marks the connection as logged in as this user and returns it as a presence member. */

@@ -54,6 +54,7 @@ export class Connection implements Session {
     private readonly ws: WebSocket,
     challenge: IssuedChallenge,
     limits: ServerLimits,
+    readonly hostHeader: string | null,
   ) {
     this.challenge = challenge;
     this.bucket = new TokenBucket(limits.rateLimitPerSecond, limits.rateLimitBurst);

@@ -87,7 +87,7 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
 
   const onConnection = (ws: WebSocket, req: IncomingMessage): void => {
     const challenge = issueChallenge(ctx);
-    const conn = new Connection(ws, challenge, limits);
+    const conn = new Connection(ws, challenge, limits, req.headers.host ?? null);
     connections.set(ws, conn);
     log.debug('connection opened', { conn: conn.id, remote: req.socket.remoteAddress, open: connections.size });
 

@@ -71,4 +71,37 @@ describe('login', () => {
     raw.send(encodeRequest(2, 'ping', {}));
     expect(await raw.take((m) => m.kind === 'response' && m.id === 2)).toMatchObject({ result: { serverTime: expect.any(Number) } });
   });
+
+  it('refuses a login signed for another server address (a relaying server gets nothing)', async () => {
+    const { raw, hello } = await openRaw(server.wsUrl);
+    sockets.push(raw);
+    raw.send(loginFrame(1, hello, Identity.generate(), { address: 'evil.example:4747' }));
+    expect((await raw.error(1)).code).toBe('WRONG_SERVER');
+    await raw.closed;
+  });
+});
+
+describe('login with configured public addresses', () => {
+  let server: Awaited<ReturnType<typeof startServerProcess>>;
+
+  beforeAll(async () => {
+    await initCrypto();
+    server = await startServerProcess({ args: ['--public-address', 'Chat.Example.org:4747'] });
+  });
+  afterAll(async () => {
+    await server.stop();
+    removeTempDirs();
+  });
+
+  it('accepts logins signed for a configured address and refuses the Host-derived one', async () => {
+    const ok = await openRaw(server.wsUrl);
+    ok.raw.send(loginFrame(1, ok.hello, Identity.generate(), { address: 'chat.example.org:4747' }));
+    expect(await ok.raw.take((m) => m.kind === 'response' && m.id === 1)).toBeTruthy();
+    ok.raw.close();
+
+    const wrong = await openRaw(server.wsUrl);
+    wrong.raw.send(loginFrame(1, wrong.hello, Identity.generate()));
+    expect((await wrong.raw.error(1)).code).toBe('WRONG_SERVER');
+    await wrong.raw.closed;
+  });
 });

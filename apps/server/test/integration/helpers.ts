@@ -1,6 +1,6 @@
 import { Identity } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
-import { encodeRequest, fromBase64Url, loginSignedBytes, toBase64Url, type ProtocolError, type ServerMessage } from '@lemon/protocol';
+import { encodeRequest, fromBase64Url, loginSignedBytes, serverAddressOf, toBase64Url, type ProtocolError, type ServerMessage } from '@lemon/protocol';
 import { RawSocket, connectClient, removeTempDirs, startServerProcess, type ServerProcess, type TestClient } from '@lemon/testing';
 
 export { connectClient, nextEvent, reachState, startServerProcess, removeTempDirs, makeTempDir } from '@lemon/testing';
@@ -9,13 +9,14 @@ export { RawSocket };
 
 export const initCrypto = () => initCryptoFromFile();
 
-export type Hello = Extract<ServerMessage, { kind: 'event'; event: 'server.hello' }>;
+/** The server's hello; openRaw adds the address a client dialling that URL signs. */
+export type Hello = Extract<ServerMessage, { kind: 'event'; event: 'server.hello' }> & { address?: string };
 
 /** Opens a bare socket and waits for the server's hello. */
 export async function openRaw(wsUrl: string): Promise<{ raw: RawSocket; hello: Hello }> {
   const raw = await RawSocket.open(wsUrl);
   const hello = (await raw.take((m) => m.kind === 'event' && m.event === 'server.hello')) as Hello;
-  return { raw, hello };
+  return { raw, hello: { ...hello, address: serverAddressOf(wsUrl) } };
 }
 
 /** The exact auth.login frame a client sends for `hello`, signed by `signer`. */
@@ -23,13 +24,16 @@ export function loginFrame(
   id: number,
   hello: Hello,
   identity: Identity,
-  options: { signer?: Identity; displayName?: string; challenge?: string } = {},
+  options: { address?: string; signer?: Identity; displayName?: string; challenge?: string } = {},
 ): string {
   const challenge = options.challenge ?? hello.data.challenge;
-  const signed = loginSignedBytes(fromBase64Url(hello.data.serverKey)!, fromBase64Url(challenge)!);
+  const address = options.address ?? hello.address;
+  if (address === undefined) throw new Error('loginFrame needs the address the client dialled');
+  const signed = loginSignedBytes(fromBase64Url(hello.data.serverKey)!, fromBase64Url(challenge)!, address);
   return encodeRequest(id, 'auth.login', {
     publicKey: toBase64Url(identity.publicKey),
     challenge,
+    address,
     signature: toBase64Url((options.signer ?? identity).sign(signed)),
     displayName: options.displayName ?? 'Raw',
   });
