@@ -31,4 +31,12 @@ export default [
       ],
     },
   },
+  {
+    // The test harness starts servers and browsers: production code never imports it.
+    files: ['apps/*/src/**/*.{ts,tsx}', 'libs/*/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@lemon/testing', message: 'The test harness is for tests only.' }] }],
+    },
+  },
 ];
