@@ -93,8 +93,10 @@ start=$SECONDS
 raw_wasm="$TARGET_DIR/$TARGET/release/$OUT_NAME.wasm"
 [[ -f "$raw_wasm" ]] || die "cargo finished but $raw_wasm does not exist"
 
-stage="$TARGET_DIR/pkg-stage"
-rm -rf "$stage"
+# A stage directory of its own, so that two builds running at once do not trip over each other.
+mkdir -p "$TARGET_DIR"
+stage="$(mktemp -d "$TARGET_DIR/pkg-stage.XXXXXX")"
+trap 'rm -rf "$stage"' EXIT
 # --omit-default-module-path: the glue never looks the .wasm up by URL; callers pass the bytes.
 wasm-bindgen --target web --weak-refs --omit-default-module-path \
   --out-dir "$stage" --out-name "$OUT_NAME" "$raw_wasm"
@@ -104,6 +106,7 @@ mv -f "$stage/${OUT_NAME}_bg.opt.wasm" "$stage/${OUT_NAME}_bg.wasm"
 
 rm -rf "$PKG_DIR"
 mv "$stage" "$PKG_DIR"
+trap - EXIT
 
 # The hand-written typings in src/glue.d.ts must still describe the generated glue; a pkg/ that
 # does not match them is removed rather than left behind.

@@ -18,14 +18,86 @@ pub enum CryptoError {
     /// The platform offered no secure randomness (no `crypto.getRandomValues` in JavaScript,
     /// or the OS source failed).
     RandomnessUnavailable,
+    /// A scanned safety-number QR payload has the wrong length or an unknown version.
+    InvalidSafetyNumberPayload,
+    /// The file does not start with the identity-backup magic bytes.
+    NotABackup,
+    /// The backup's format version is not one this build can read.
+    UnsupportedBackupVersion,
+    /// The backup is shorter than its header says.
+    TruncatedBackup,
+    /// Key-derivation costs out of bounds, an unknown KDF, oversized metadata or trailing bytes.
+    InvalidBackupParameters,
+    /// The passphrase does not open this backup.
+    WrongPassphrase,
+    /// The passphrase is right but the encrypted part or its header was modified.
+    TamperedBackup,
+    /// This client has no group with that id.
+    MlsUnknownGroup,
+    /// A group with that id already exists in this client.
+    MlsGroupExists,
+    /// An argument is out of range (group id length, key package count, export length).
+    MlsInvalidArgument,
+    /// The bytes are not an MLS message of the expected kind (or belong to another group).
+    MlsMalformedMessage,
+    /// The message is for an epoch that is not current (nor, for application messages, recent).
+    MlsWrongEpoch,
+    /// The sender is not a member of the group (or cannot prove it for this epoch).
+    MlsNotAMember,
+    /// The message's signature does not verify.
+    MlsInvalidSignature,
+    /// A sender outside the group that is not the group's external sender, or a message an external sender may not send.
+    MlsUnauthorizedSender,
+    /// The ciphertext does not decrypt (modified, or not for us).
+    MlsDecryptionFailed,
+    /// The message's key was already used and deleted: a replay.
+    MlsReplay,
+    /// A well-formed message that fails validation (invalid commit, proposal or Welcome).
+    MlsInvalidMessage,
+    /// A leaf's credential is not a valid identity public key equal to its signature key.
+    MlsInvalidCredential,
+    /// A KeyPackage fails verification (signature, ciphersuite or credential).
+    MlsInvalidKeyPackage,
+    /// The Welcome is not for any KeyPackage whose private key this client holds.
+    MlsNoMatchingKeyPackage,
+    /// The operation is not allowed now (e.g. merging without a pending commit, sending while a commit is pending).
+    MlsInvalidState,
+    /// Bytes given to restore are not an exported state of this identity.
+    MlsCorruptState,
+    /// An unexpected failure inside OpenMLS (a bug).
+    MlsInternal,
 }
 
 impl CryptoError {
     /// Every variant, for exhaustive tests and for the bindings.
-    pub const ALL: [CryptoError; 3] = [
+    pub const ALL: [CryptoError; 27] = [
         CryptoError::InvalidKey,
         CryptoError::InvalidSignatureFormat,
         CryptoError::RandomnessUnavailable,
+        CryptoError::InvalidSafetyNumberPayload,
+        CryptoError::NotABackup,
+        CryptoError::UnsupportedBackupVersion,
+        CryptoError::TruncatedBackup,
+        CryptoError::InvalidBackupParameters,
+        CryptoError::WrongPassphrase,
+        CryptoError::TamperedBackup,
+        CryptoError::MlsUnknownGroup,
+        CryptoError::MlsGroupExists,
+        CryptoError::MlsInvalidArgument,
+        CryptoError::MlsMalformedMessage,
+        CryptoError::MlsWrongEpoch,
+        CryptoError::MlsNotAMember,
+        CryptoError::MlsInvalidSignature,
+        CryptoError::MlsUnauthorizedSender,
+        CryptoError::MlsDecryptionFailed,
+        CryptoError::MlsReplay,
+        CryptoError::MlsInvalidMessage,
+        CryptoError::MlsInvalidCredential,
+        CryptoError::MlsInvalidKeyPackage,
+        CryptoError::MlsNoMatchingKeyPackage,
+        CryptoError::MlsInvalidState,
+        CryptoError::MlsCorruptState,
+        CryptoError::MlsInternal,
     ];
 
     /// Stable machine-readable code.
@@ -34,6 +106,30 @@ impl CryptoError {
             CryptoError::InvalidKey => "INVALID_KEY",
             CryptoError::InvalidSignatureFormat => "INVALID_SIGNATURE_FORMAT",
             CryptoError::RandomnessUnavailable => "RANDOMNESS_UNAVAILABLE",
+            CryptoError::InvalidSafetyNumberPayload => "INVALID_SAFETY_NUMBER_PAYLOAD",
+            CryptoError::NotABackup => "NOT_A_BACKUP",
+            CryptoError::UnsupportedBackupVersion => "UNSUPPORTED_BACKUP_VERSION",
+            CryptoError::TruncatedBackup => "TRUNCATED_BACKUP",
+            CryptoError::InvalidBackupParameters => "INVALID_BACKUP_PARAMETERS",
+            CryptoError::WrongPassphrase => "WRONG_PASSPHRASE",
+            CryptoError::TamperedBackup => "TAMPERED_BACKUP",
+            CryptoError::MlsUnknownGroup => "MLS_UNKNOWN_GROUP",
+            CryptoError::MlsGroupExists => "MLS_GROUP_EXISTS",
+            CryptoError::MlsInvalidArgument => "MLS_INVALID_ARGUMENT",
+            CryptoError::MlsMalformedMessage => "MLS_MALFORMED_MESSAGE",
+            CryptoError::MlsWrongEpoch => "MLS_WRONG_EPOCH",
+            CryptoError::MlsNotAMember => "MLS_NOT_A_MEMBER",
+            CryptoError::MlsInvalidSignature => "MLS_INVALID_SIGNATURE",
+            CryptoError::MlsUnauthorizedSender => "MLS_UNAUTHORIZED_SENDER",
+            CryptoError::MlsDecryptionFailed => "MLS_DECRYPTION_FAILED",
+            CryptoError::MlsReplay => "MLS_REPLAY",
+            CryptoError::MlsInvalidMessage => "MLS_INVALID_MESSAGE",
+            CryptoError::MlsInvalidCredential => "MLS_INVALID_CREDENTIAL",
+            CryptoError::MlsInvalidKeyPackage => "MLS_INVALID_KEY_PACKAGE",
+            CryptoError::MlsNoMatchingKeyPackage => "MLS_NO_MATCHING_KEY_PACKAGE",
+            CryptoError::MlsInvalidState => "MLS_INVALID_STATE",
+            CryptoError::MlsCorruptState => "MLS_CORRUPT_STATE",
+            CryptoError::MlsInternal => "MLS_INTERNAL",
         }
     }
 
@@ -43,6 +139,44 @@ impl CryptoError {
             CryptoError::InvalidKey => "the key is malformed",
             CryptoError::InvalidSignatureFormat => "the signature is not 64 bytes long",
             CryptoError::RandomnessUnavailable => "no secure random number source is available",
+            CryptoError::InvalidSafetyNumberPayload => {
+                "the safety number code has the wrong length or an unknown version"
+            }
+            CryptoError::NotABackup => "the file is not a Lemon Chat identity backup",
+            CryptoError::UnsupportedBackupVersion => {
+                "the backup was written by a newer version of Lemon Chat"
+            }
+            CryptoError::TruncatedBackup => "the backup file is incomplete",
+            CryptoError::InvalidBackupParameters => {
+                "the backup's key-derivation parameters or sizes are not acceptable"
+            }
+            CryptoError::WrongPassphrase => "the passphrase is wrong",
+            CryptoError::TamperedBackup => "the backup was modified or damaged",
+            CryptoError::MlsUnknownGroup => "this client is not in that group",
+            CryptoError::MlsGroupExists => "this client already has a group with that id",
+            CryptoError::MlsInvalidArgument => "an argument is out of range",
+            CryptoError::MlsMalformedMessage => {
+                "the MLS message could not be decoded or is of the wrong kind"
+            }
+            CryptoError::MlsWrongEpoch => "the MLS message is for another epoch",
+            CryptoError::MlsNotAMember => "the sender is not a member of the group",
+            CryptoError::MlsInvalidSignature => "the MLS message's signature does not verify",
+            CryptoError::MlsUnauthorizedSender => "the sender may not send this kind of message",
+            CryptoError::MlsDecryptionFailed => "the MLS message could not be decrypted",
+            CryptoError::MlsReplay => "the MLS message was already received",
+            CryptoError::MlsInvalidMessage => "the MLS message is not valid for the group",
+            CryptoError::MlsInvalidCredential => {
+                "a member credential is not that member's identity key"
+            }
+            CryptoError::MlsInvalidKeyPackage => "the key package is not valid",
+            CryptoError::MlsNoMatchingKeyPackage => {
+                "the Welcome is for a key package this client does not hold"
+            }
+            CryptoError::MlsInvalidState => "the group is not in a state that allows this",
+            CryptoError::MlsCorruptState => {
+                "the saved MLS state is damaged or belongs to another identity"
+            }
+            CryptoError::MlsInternal => "unexpected failure inside MLS",
         }
     }
 }

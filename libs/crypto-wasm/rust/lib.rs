@@ -5,11 +5,13 @@
 //!
 //! One public module per concept. The JavaScript bindings live in the private `wasm` module and
 //! are compiled only for `wasm32`, so `cargo test` runs the pure logic on the host.
-//! (MLS will arrive as another concept module, `mls`, with its bindings in `wasm/mls.rs`.)
 
+pub mod backup;
 pub mod error;
 pub mod fingerprint;
 pub mod identity;
+pub mod mls;
+pub mod safety_number;
 pub mod user_id;
 
 #[cfg(target_arch = "wasm32")]
@@ -18,4 +20,5 @@ mod wasm;
 pub use error::CryptoError;
 pub use fingerprint::Fingerprint;
 pub use identity::{verify_signature, Identity, PublicKey};
+pub use safety_number::SafetyNumber;
 pub use user_id::UserId;

@@ -1,7 +1,35 @@
 // The one error class of @lemon/crypto-wasm. Callers switch on `code`, never on messages.
 
 /** Codes produced by the Rust core (rust/error.rs); they cross the WebAssembly boundary. */
-export const RUST_ERROR_CODES = ['INVALID_KEY', 'INVALID_SIGNATURE_FORMAT', 'RANDOMNESS_UNAVAILABLE'] as const;
+export const RUST_ERROR_CODES = [
+  'INVALID_KEY',
+  'INVALID_SIGNATURE_FORMAT',
+  'RANDOMNESS_UNAVAILABLE',
+  'INVALID_SAFETY_NUMBER_PAYLOAD',
+  'NOT_A_BACKUP',
+  'UNSUPPORTED_BACKUP_VERSION',
+  'TRUNCATED_BACKUP',
+  'INVALID_BACKUP_PARAMETERS',
+  'WRONG_PASSPHRASE',
+  'TAMPERED_BACKUP',
+  'MLS_UNKNOWN_GROUP',
+  'MLS_GROUP_EXISTS',
+  'MLS_INVALID_ARGUMENT',
+  'MLS_MALFORMED_MESSAGE',
+  'MLS_WRONG_EPOCH',
+  'MLS_NOT_A_MEMBER',
+  'MLS_INVALID_SIGNATURE',
+  'MLS_UNAUTHORIZED_SENDER',
+  'MLS_DECRYPTION_FAILED',
+  'MLS_REPLAY',
+  'MLS_INVALID_MESSAGE',
+  'MLS_INVALID_CREDENTIAL',
+  'MLS_INVALID_KEY_PACKAGE',
+  'MLS_NO_MATCHING_KEY_PACKAGE',
+  'MLS_INVALID_STATE',
+  'MLS_CORRUPT_STATE',
+  'MLS_INTERNAL',
+] as const;
 
 /** Codes produced by this TypeScript wrapper itself. */
 export const WRAPPER_ERROR_CODES = ['NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_INPUT', 'INTERNAL'] as const;
@@ -14,6 +42,37 @@ export const WRAPPER_ERROR_CODES = ['NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_I
  *   is not canonically encoded.
  * - `INVALID_SIGNATURE_FORMAT`: a signature is not 64 bytes long.
  * - `RANDOMNESS_UNAVAILABLE`: no `crypto.getRandomValues` in this JavaScript environment.
+ * - `INVALID_SAFETY_NUMBER_PAYLOAD`: a scanned safety-number QR payload has the wrong length or
+ *   an unknown version.
+ * - `NOT_A_BACKUP`: the file is not an identity backup (no magic header).
+ * - `UNSUPPORTED_BACKUP_VERSION`: the backup's format version is unknown to this build.
+ * - `TRUNCATED_BACKUP`: the backup is shorter than its header says.
+ * - `INVALID_BACKUP_PARAMETERS`: key-derivation costs out of bounds, an unknown KDF, metadata
+ *   over 4096 bytes, or trailing bytes.
+ * - `WRONG_PASSPHRASE`: the passphrase does not open the backup (also what an altered salt or
+ *   cost parameter looks like).
+ * - `TAMPERED_BACKUP`: the passphrase is right but the encrypted part or header was modified.
+ * - `MLS_UNKNOWN_GROUP`: this client has no group with that id.
+ * - `MLS_GROUP_EXISTS`: this client already has a group with that id.
+ * - `MLS_INVALID_ARGUMENT`: an argument is out of range (group id length, export length, ...).
+ * - `MLS_MALFORMED_MESSAGE`: the bytes are not an MLS message of the expected kind (or belong to
+ *   another group).
+ * - `MLS_WRONG_EPOCH`: the message is for another epoch (a future one, one older than the kept
+ *   window, or one from before this client joined); also a commit seen again.
+ * - `MLS_NOT_A_MEMBER`: the sender is not a member (or cannot prove membership of this epoch).
+ * - `MLS_INVALID_SIGNATURE`: the message's signature does not verify (e.g. a proposal signed by
+ *   a key that is not the group's external sender).
+ * - `MLS_UNAUTHORIZED_SENDER`: an outside sender, or a message an external sender may not send.
+ * - `MLS_DECRYPTION_FAILED`: the ciphertext does not decrypt (modified, or not for us).
+ * - `MLS_REPLAY`: the message's key was already used and deleted (a replay).
+ * - `MLS_INVALID_MESSAGE`: a well-formed commit, proposal or Welcome that fails validation.
+ * - `MLS_INVALID_CREDENTIAL`: a leaf's credential is not its own identity public key.
+ * - `MLS_INVALID_KEY_PACKAGE`: a KeyPackage fails verification.
+ * - `MLS_NO_MATCHING_KEY_PACKAGE`: the Welcome is for a KeyPackage this client does not hold.
+ * - `MLS_INVALID_STATE`: not allowed now (merge without a pending commit, send while one is
+ *   pending).
+ * - `MLS_CORRUPT_STATE`: bytes given to `MlsClient.restore` are damaged or of another identity.
+ * - `MLS_INTERNAL`: an unexpected failure inside OpenMLS (a bug).
  * - `INTERNAL`: anything unexpected (a bug); the message says what.
  */
 export type CryptoErrorCode = (typeof RUST_ERROR_CODES)[number] | (typeof WRAPPER_ERROR_CODES)[number];

@@ -20,6 +20,120 @@ export class IdentityKey {
   exportSecretKey(): Uint8Array;
 }
 
+/** The safety number of two public keys (see rust/wasm/safety_number.rs). */
+export class SafetyNumberPair {
+  private constructor();
+  static fromPublicKeys(ours: Uint8Array, theirs: Uint8Array): SafetyNumberPair;
+  digits(): string;
+  qrPayload(): Uint8Array;
+  matchesScanned(scanned: Uint8Array): boolean;
+}
+
+/** A decrypted identity backup (see rust/wasm/backup.rs); `free()` wipes it. */
+export class IdentityBackupContents {
+  private constructor();
+  free(): void;
+  secretKey(): Uint8Array;
+  metadata(): Uint8Array;
+}
+
+export function exportIdentityBackup(
+  secretKey: Uint8Array,
+  metadata: Uint8Array,
+  passphrase: Uint8Array,
+  memoryKib?: number | null,
+  iterations?: number | null,
+  parallelism?: number | null,
+): Uint8Array;
+export function importIdentityBackup(file: Uint8Array, passphrase: Uint8Array): IdentityBackupContents;
+
+/** The result of processing one MLS message (see rust/wasm/mls.rs); `free()` releases it. */
+export class MlsProcessedMessage {
+  private constructor();
+  free(): void;
+  kind(): string;
+  epoch(): number;
+  plaintext(): Uint8Array;
+  senderKind(): string;
+  sender(): Uint8Array;
+  proposalAction(): string;
+  proposalSubject(): Uint8Array;
+  memberKeys(): Uint8Array;
+  memberIndices(): Uint32Array;
+  removed(): boolean;
+}
+
+/** What to send after an MLS commit; `free()` releases it. */
+export class MlsCommitOutput {
+  private constructor();
+  free(): void;
+  commit(): Uint8Array;
+  welcome(): Uint8Array | undefined;
+  groupInfo(): Uint8Array | undefined;
+}
+
+/** One user's MLS client (see rust/wasm/mls.rs). */
+export class MlsClientHandle {
+  private constructor();
+  static create(identitySecret: Uint8Array): MlsClientHandle;
+  static restore(identitySecret: Uint8Array, state: Uint8Array): MlsClientHandle;
+  publicKey(): Uint8Array;
+  keyPackage(): Uint8Array;
+  lastResortKeyPackage(): Uint8Array;
+  createGroup(groupId: Uint8Array, externalSenderPublicKey: Uint8Array, externalSenderCredential: Uint8Array): void;
+  processMessage(groupId: Uint8Array, message: Uint8Array): MlsProcessedMessage;
+  commitPendingProposals(groupId: Uint8Array): MlsCommitOutput;
+  mergePendingCommit(groupId: Uint8Array): MlsProcessedMessage;
+  clearPendingCommit(groupId: Uint8Array): void;
+  joinFromWelcome(welcome: Uint8Array, ratchetTree?: Uint8Array | null): Uint8Array;
+  leaveGroup(groupId: Uint8Array): void;
+  encrypt(groupId: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  groupCount(): number;
+  groupIdAt(index: number): Uint8Array;
+  epoch(groupId: Uint8Array): number;
+  memberKeys(groupId: Uint8Array): Uint8Array;
+  memberIndices(groupId: Uint8Array): Uint32Array;
+  epochAuthenticator(groupId: Uint8Array): Uint8Array;
+  exportSecret(groupId: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array;
+  ratchetTree(groupId: Uint8Array): Uint8Array;
+  groupInfo(groupId: Uint8Array): Uint8Array;
+  exportState(): Uint8Array;
+}
+
+/** The server's key as an MLS external sender (see rust/wasm/mls.rs). */
+export class MlsExternalSenderHandle {
+  private constructor();
+  static fromSecretKey(secret: Uint8Array): MlsExternalSenderHandle;
+  publicKey(): Uint8Array;
+  proposeAdd(groupId: Uint8Array, epoch: number, keyPackage: Uint8Array): Uint8Array;
+  proposeRemove(groupId: Uint8Array, epoch: number, leafIndex: number): Uint8Array;
+}
+
+/** A commit the delivery service accepted; `free()` releases it. */
+export class MlsAcceptedCommit {
+  private constructor();
+  free(): void;
+  epoch(): number;
+  memberKeys(): Uint8Array;
+  memberIndices(): Uint32Array;
+  committer(): Uint8Array;
+}
+
+/** The server's tracking of its MLS groups (see rust/wasm/mls.rs). */
+export class MlsDeliveryServiceHandle {
+  private constructor();
+  static fromSecretKey(secret: Uint8Array): MlsDeliveryServiceHandle;
+  publicKey(): Uint8Array;
+  trackGroup(groupInfo: Uint8Array, ratchetTree?: Uint8Array | null): Uint8Array;
+  forgetGroup(groupId: Uint8Array): void;
+  epoch(groupId: Uint8Array): number;
+  memberKeys(groupId: Uint8Array): Uint8Array;
+  memberIndices(groupId: Uint8Array): Uint32Array;
+  acceptCommit(groupId: Uint8Array, commit: Uint8Array): MlsAcceptedCommit;
+  proposeAdd(groupId: Uint8Array, keyPackage: Uint8Array): Uint8Array;
+  proposeRemove(groupId: Uint8Array, publicKey: Uint8Array): Uint8Array;
+}
+
 /** The codes of the Rust error enum, in declaration order. */
 export function errorCodes(): string[];
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;

@@ -5,9 +5,16 @@
 export {
   default,
   CryptoFailure,
+  IdentityBackupContents,
   IdentityKey,
+  MlsClientHandle,
+  MlsDeliveryServiceHandle,
+  MlsExternalSenderHandle,
+  SafetyNumberPair,
   errorCodes,
+  exportIdentityBackup,
   fingerprintFromPublicKey,
+  importIdentityBackup,
   userIdFromPublicKey,
   verifySignature,
 } from '../pkg/lemon_crypto.js';

@@ -14,3 +14,22 @@ export {
   SECRET_KEY_LENGTH,
   SIGNATURE_LENGTH,
 } from './identity';
+export { SafetyNumber, SAFETY_NUMBER_QR_LENGTH } from './safety-number';
+export { exportIdentityBackup, importIdentityBackup, DEFAULT_BACKUP_KDF_PARAMS } from './backup';
+export type { BackupKdfParams, ExportBackupOptions, IdentityBackup } from './backup';
+export {
+  MlsClient,
+  MlsExternalSender,
+  MlsDeliveryService,
+  MLS_MAX_PAST_EPOCHS,
+  MLS_MAX_KEY_PACKAGES_PER_CALL,
+} from './mls';
+export type {
+  MlsMember,
+  MlsSender,
+  MlsProposalAction,
+  MlsProcessed,
+  MlsCommitMerged,
+  MlsCommitBundle,
+  MlsAcceptedCommit,
+} from './mls';

@@ -5,5 +5,8 @@
 //! Errors are thrown as `CryptoFailure` objects carrying the stable code of
 //! [`crate::error::CryptoError`]; the TypeScript wrapper turns them into its `CryptoError`.
 
+mod backup;
 mod error;
 mod identity;
+mod mls;
+mod safety_number;

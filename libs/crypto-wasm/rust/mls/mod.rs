@@ -1,0 +1,41 @@
+//! MLS (RFC 9420) through OpenMLS with its RustCrypto provider.
+//!
+//! * One ciphersuite: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519.
+//! * The identity key is the MLS signature key, and a member's BasicCredential is its 32-byte
+//!   identity public key (from which user id, fingerprint and safety number all follow). Every
+//!   new leaf is checked: credential == signature key.
+//! * Handshake messages (proposals, commits) are PublicMessages so the server can see and
+//!   validate them; application messages are PrivateMessages (OpenMLS's
+//!   MIXED_PLAINTEXT wire-format policy).
+//! * The server is each group's single external sender and proposes Adds and Removes
+//!   ([`ExternalSenderKey`]); members commit. [`DeliveryService`] is the server's side: it
+//!   follows each group's public state (OpenMLS `PublicGroup`), validates commits (first valid
+//!   one per epoch wins) and issues proposals at the current epoch.
+//! * Application messages of the last [`MAX_PAST_EPOCHS`] epochs still decrypt, so nothing sent
+//!   during an epoch change is lost.
+//! * Sans-IO: bytes in, bytes out. The whole client state can be exported and restored.
+
+mod client;
+mod credential;
+mod delivery;
+mod errors;
+mod external_sender;
+mod provider;
+
+pub use client::{
+    CommitOutput, GroupMember, MessageSender, MlsClient, Processed, ProposalAction,
+    MAX_KEY_PACKAGES_PER_CALL,
+};
+pub use delivery::{AcceptedCommit, DeliveryService};
+pub use external_sender::ExternalSenderKey;
+
+use openmls::prelude::Ciphersuite;
+
+/// The one ciphersuite of Lemon Chat's groups.
+pub const CIPHERSUITE: Ciphersuite = Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
+
+/// How many past epochs' application secrets are kept for late messages.
+pub const MAX_PAST_EPOCHS: usize = 3;
+
+#[cfg(test)]
+mod tests;

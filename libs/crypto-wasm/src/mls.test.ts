@@ -1,0 +1,345 @@
+// MLS through the real WebAssembly module: a server (external sender) and several clients, all
+// in this process, exchanging bytes only.
+import { CryptoError, MLS_MAX_PAST_EPOCHS, MlsClient, MlsDeliveryService, MlsExternalSender } from './index';
+import type { MlsProcessed } from './index';
+import { initCryptoFromFile } from './node';
+
+const GROUP = new TextEncoder().encode('channel-1');
+const SERVER_NAME = new TextEncoder().encode('lemon-server');
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const bytes = (s: string) => new TextEncoder().encode(s);
+const secret = (byte: number) => new Uint8Array(32).fill(byte);
+
+let server: MlsExternalSender;
+
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CryptoError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a CryptoError, but nothing was thrown');
+}
+
+function create(creator: MlsClient, group = GROUP): void {
+  creator.createGroup(group, server.publicKey, SERVER_NAME);
+}
+
+/** Server proposes the Add; members store it; `committer` commits; others follow; joiner joins. */
+function add(committer: MlsClient, others: MlsClient[], joiner: MlsClient): void {
+  const [keyPackage] = joiner.keyPackages(1);
+  const epoch = committer.epoch(GROUP);
+  const proposal = server.proposeAdd(GROUP, epoch, keyPackage as Uint8Array);
+  const stored = committer.processMessage(GROUP, proposal);
+  expect(stored).toEqual({
+    kind: 'proposal',
+    action: { type: 'add', publicKey: joiner.publicKey },
+    sender: { type: 'external', credential: SERVER_NAME },
+    epoch,
+  });
+  for (const other of others) other.processMessage(GROUP, proposal);
+  const bundle = committer.commitPendingProposals(GROUP);
+  expect(bundle.groupInfo).toBeInstanceOf(Uint8Array);
+  committer.mergePendingCommit(GROUP);
+  for (const other of others) expect(other.processMessage(GROUP, bundle.commit)).toMatchObject({ kind: 'commit' });
+  expect(joiner.joinFromWelcome(bundle.welcome as Uint8Array)).toEqual(GROUP);
+}
+
+function three(): [MlsClient, MlsClient, MlsClient] {
+  const alice = MlsClient.create(secret(1));
+  const bob = MlsClient.create(secret(2));
+  const carol = MlsClient.create(secret(3));
+  create(alice);
+  add(alice, [], bob);
+  add(alice, [bob], carol);
+  return [alice, bob, carol];
+}
+
+function read(receiver: MlsClient, message: Uint8Array): string {
+  const processed: MlsProcessed = receiver.processMessage(GROUP, message);
+  if (processed.kind !== 'application') throw new Error(`expected an application message, got ${processed.kind}`);
+  return text(processed.plaintext);
+}
+
+beforeAll(async () => {
+  await initCryptoFromFile();
+  server = MlsExternalSender.fromSecretKey(secret(0xaa));
+});
+
+describe('MlsClient', () => {
+  it('three members exchange messages', () => {
+    const [alice, bob, carol] = three();
+    expect(alice.epoch(GROUP)).toBe(2);
+    expect(bob.members(GROUP)).toEqual([
+      { index: 0, publicKey: alice.publicKey },
+      { index: 1, publicKey: bob.publicKey },
+      { index: 2, publicKey: carol.publicKey },
+    ]);
+    const message = alice.encrypt(GROUP, bytes('hello from alice'));
+    expect(bob.processMessage(GROUP, message)).toEqual({
+      kind: 'application',
+      plaintext: bytes('hello from alice'),
+      sender: { type: 'member', publicKey: alice.publicKey },
+      epoch: 2,
+    });
+    expect(read(carol, message)).toBe('hello from alice');
+    expect(read(alice, carol.encrypt(GROUP, bytes('hi')))).toBe('hi');
+    expect(alice.processMessage(GROUP, message)).toEqual({ kind: 'own', epoch: 2 });
+    expect(bob.epochAuthenticator(GROUP)).toEqual(alice.epochAuthenticator(GROUP));
+    expect(carol.exportSecret(GROUP, 'sframe', bytes('ctx'), 32)).toEqual(
+      alice.exportSecret(GROUP, 'sframe', bytes('ctx'), 32),
+    );
+  });
+
+  it('a fourth member joins through an external Add and cannot read earlier messages', () => {
+    const [alice, bob, carol] = three();
+    const before = alice.encrypt(GROUP, bytes('before dave'));
+    const dave = MlsClient.create(secret(4));
+    add(bob, [alice, carol], dave);
+    expect(dave.members(GROUP)).toHaveLength(4);
+    expect(codeOf(() => dave.processMessage(GROUP, before))).toBe('MLS_WRONG_EPOCH');
+    expect(read(dave, alice.encrypt(GROUP, bytes('welcome dave')))).toBe('welcome dave');
+  });
+
+  it('an external Remove and a commit lock the removed member out', () => {
+    const [alice, bob, carol] = three();
+    const carolIndex = alice.members(GROUP).find((m) => text(m.publicKey) === text(carol.publicKey))?.index;
+    const remove = server.proposeRemove(GROUP, alice.epoch(GROUP), carolIndex as number);
+    for (const member of [alice, bob, carol]) {
+      expect(member.processMessage(GROUP, remove)).toMatchObject({
+        kind: 'proposal',
+        action: { type: 'remove', publicKey: carol.publicKey },
+      });
+    }
+    const carolBefore = MlsClient.restore(secret(3), carol.exportState());
+    const bundle = alice.commitPendingProposals(GROUP);
+    expect(bundle.welcome).toBeUndefined();
+    expect(alice.mergePendingCommit(GROUP).members).toHaveLength(2);
+    expect(bob.processMessage(GROUP, bundle.commit)).toMatchObject({ kind: 'commit', epoch: 3, removed: false });
+    expect(carol.processMessage(GROUP, bundle.commit)).toEqual({ kind: 'commit', epoch: 3, members: [], removed: true });
+    expect(carol.groupIds()).toEqual([]);
+    const next = alice.encrypt(GROUP, bytes('carol is gone'));
+    expect(read(bob, next)).toBe('carol is gone');
+    expect(codeOf(() => carol.processMessage(GROUP, next))).toBe('MLS_UNKNOWN_GROUP');
+    expect(codeOf(() => carolBefore.processMessage(GROUP, next))).toBe('MLS_WRONG_EPOCH');
+  });
+
+  it('rejects tampered ciphertext, replays and messages of other epochs', () => {
+    const [alice, bob] = three();
+    const message = alice.encrypt(GROUP, bytes('do not touch'));
+    const tampered = message.slice();
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    expect(codeOf(() => bob.processMessage(GROUP, tampered))).toBe('MLS_DECRYPTION_FAILED');
+    expect(read(bob, message)).toBe('do not touch');
+    expect(codeOf(() => bob.processMessage(GROUP, message))).toBe('MLS_REPLAY');
+
+    // A message from an epoch Bob has not reached...
+    const bundle = alice.commitPendingProposals(GROUP);
+    alice.mergePendingCommit(GROUP);
+    const ahead = alice.encrypt(GROUP, bytes('ahead'));
+    expect(codeOf(() => bob.processMessage(GROUP, ahead))).toBe('MLS_WRONG_EPOCH');
+    bob.processMessage(GROUP, bundle.commit);
+    expect(read(bob, ahead)).toBe('ahead');
+    // ...and a commit seen again.
+    expect(codeOf(() => bob.processMessage(GROUP, bundle.commit))).toBe('MLS_WRONG_EPOCH');
+  });
+
+  it(`keeps ${MLS_MAX_PAST_EPOCHS} past epochs for late messages`, () => {
+    const [alice, bob] = three();
+    const late: Uint8Array[] = [];
+    for (let i = 0; i <= MLS_MAX_PAST_EPOCHS; i++) {
+      late.push(alice.encrypt(GROUP, bytes(`late ${i}`)));
+      const bundle = bob.commitPendingProposals(GROUP);
+      bob.mergePendingCommit(GROUP);
+      alice.processMessage(GROUP, bundle.commit);
+    }
+    expect(read(bob, late[MLS_MAX_PAST_EPOCHS] as Uint8Array)).toBe(`late ${MLS_MAX_PAST_EPOCHS}`);
+    expect(read(bob, late[1] as Uint8Array)).toBe('late 1');
+    expect(codeOf(() => bob.processMessage(GROUP, late[0] as Uint8Array))).toBe('MLS_WRONG_EPOCH');
+  });
+
+  it('rejects a commit from a non-member and a proposal not signed by the external sender', () => {
+    const [alice] = three();
+    const mallory = MlsClient.create(secret(9));
+    create(mallory);
+    add(mallory, [], MlsClient.create(secret(10)));
+    const accomplice = MlsClient.create(secret(11));
+    mallory.commitPendingProposals(GROUP);
+    mallory.mergePendingCommit(GROUP);
+    expect(mallory.epoch(GROUP)).toBe(alice.epoch(GROUP));
+    const forged = mallory.commitPendingProposals(GROUP);
+    expect(codeOf(() => alice.processMessage(GROUP, forged.commit))).toBe('MLS_NOT_A_MEMBER');
+
+    const rogue = MlsExternalSender.fromSecretKey(secret(0xbb));
+    const [keyPackage] = accomplice.keyPackages(1);
+    const proposal = rogue.proposeAdd(GROUP, alice.epoch(GROUP), keyPackage as Uint8Array);
+    expect(codeOf(() => alice.processMessage(GROUP, proposal))).toBe('MLS_INVALID_SIGNATURE');
+    expect(alice.epoch(GROUP)).toBe(2);
+  });
+
+  it('two commits for one epoch: the loser clears its own and processes the winner', () => {
+    const [alice, bob, carol] = three();
+    const dave = MlsClient.create(secret(4));
+    const [keyPackage] = dave.keyPackages(1);
+    const proposal = server.proposeAdd(GROUP, 2, keyPackage as Uint8Array);
+    for (const member of [alice, bob, carol]) member.processMessage(GROUP, proposal);
+    const winner = alice.commitPendingProposals(GROUP);
+    const loser = bob.commitPendingProposals(GROUP);
+    expect(codeOf(() => bob.encrypt(GROUP, bytes('x')))).toBe('MLS_INVALID_STATE');
+    alice.mergePendingCommit(GROUP);
+    bob.clearPendingCommit(GROUP);
+    bob.clearPendingCommit(GROUP); // nothing pending: no-op
+    expect(codeOf(() => bob.mergePendingCommit(GROUP))).toBe('MLS_INVALID_STATE');
+    expect(bob.processMessage(GROUP, winner.commit)).toMatchObject({ kind: 'commit', epoch: 3 });
+    carol.processMessage(GROUP, winner.commit);
+    expect(codeOf(() => carol.processMessage(GROUP, loser.commit))).toBe('MLS_WRONG_EPOCH');
+    dave.joinFromWelcome(winner.welcome as Uint8Array);
+    const hello = bob.encrypt(GROUP, bytes('all in epoch 3'));
+    for (const member of [alice, carol, dave]) expect(read(member, hello)).toBe('all in epoch 3');
+  });
+
+  it('state export and restore keep the group (and unused key packages) working', () => {
+    const [alice, bob, carol] = three();
+    const [spare] = bob.keyPackages(1);
+    const restored = MlsClient.restore(secret(2), bob.exportState());
+    expect(restored.groupIds()).toEqual([GROUP]);
+    expect(read(restored, alice.encrypt(GROUP, bytes('after restore')))).toBe('after restore');
+    const bundle = restored.commitPendingProposals(GROUP);
+    restored.mergePendingCommit(GROUP);
+    alice.processMessage(GROUP, bundle.commit);
+    carol.processMessage(GROUP, bundle.commit);
+    expect(read(carol, restored.encrypt(GROUP, bytes('from restored bob')))).toBe('from restored bob');
+
+    const other = bytes('channel-2');
+    create(carol, other);
+    carol.processMessage(other, server.proposeAdd(other, 0, spare as Uint8Array));
+    const welcome = carol.commitPendingProposals(other).welcome as Uint8Array;
+    carol.mergePendingCommit(other);
+    expect(restored.joinFromWelcome(welcome, carol.ratchetTree(other))).toEqual(other);
+
+    expect(codeOf(() => MlsClient.restore(secret(1), bob.exportState()))).toBe('MLS_CORRUPT_STATE');
+    expect(codeOf(() => MlsClient.restore(secret(2), bytes('LEMONMLS')))).toBe('MLS_CORRUPT_STATE');
+  });
+
+  it('last-resort key packages stay usable; one-time ones do not', () => {
+    const alice = MlsClient.create(secret(1));
+    const bob = MlsClient.create(secret(2));
+    const lastResort = bob.lastResortKeyPackage();
+    const [once] = bob.keyPackages(1);
+    const welcomes: Uint8Array[] = [];
+    for (const [name, keyPackage] of [
+      ['g1', lastResort],
+      ['g2', lastResort],
+      ['g3', once],
+      ['g4', once],
+    ] as const) {
+      const group = bytes(name);
+      create(alice, group);
+      alice.processMessage(group, server.proposeAdd(group, 0, keyPackage as Uint8Array));
+      welcomes.push(alice.commitPendingProposals(group).welcome as Uint8Array);
+      alice.mergePendingCommit(group);
+    }
+    expect(bob.joinFromWelcome(welcomes[0] as Uint8Array)).toEqual(bytes('g1'));
+    expect(bob.joinFromWelcome(welcomes[1] as Uint8Array)).toEqual(bytes('g2'));
+    expect(bob.joinFromWelcome(welcomes[2] as Uint8Array)).toEqual(bytes('g3'));
+    expect(codeOf(() => bob.joinFromWelcome(welcomes[3] as Uint8Array))).toBe('MLS_NO_MATCHING_KEY_PACKAGE');
+  });
+
+  it('maps argument and lookup errors', () => {
+    const alice = MlsClient.create(secret(1));
+    create(alice);
+    expect(codeOf(() => create(alice))).toBe('MLS_GROUP_EXISTS');
+    expect(codeOf(() => alice.createGroup(new Uint8Array(0), server.publicKey, SERVER_NAME))).toBe(
+      'MLS_INVALID_ARGUMENT',
+    );
+    expect(codeOf(() => alice.createGroup(bytes('x'), new Uint8Array(32), SERVER_NAME))).toBe('INVALID_KEY');
+    expect(codeOf(() => alice.encrypt(bytes('nope'), bytes('x')))).toBe('MLS_UNKNOWN_GROUP');
+    expect(codeOf(() => alice.processMessage(GROUP, bytes('garbage')))).toBe('MLS_MALFORMED_MESSAGE');
+    expect(codeOf(() => alice.exportSecret(GROUP, 'l', new Uint8Array(0), 0))).toBe('MLS_INVALID_ARGUMENT');
+    expect(codeOf(() => alice.keyPackages(101))).toBe('INVALID_INPUT');
+    expect(codeOf(() => server.proposeAdd(GROUP, 0, bytes('not a key package')))).toBe('MLS_MALFORMED_MESSAGE');
+    const [keyPackage] = MlsClient.create(secret(7)).keyPackages(1);
+    const damaged = (keyPackage as Uint8Array).slice();
+    damaged[damaged.length - 1] = (damaged[damaged.length - 1] ?? 0) ^ 1;
+    expect(codeOf(() => server.proposeAdd(GROUP, 0, damaged))).toBe('MLS_INVALID_KEY_PACKAGE');
+    expect(codeOf(() => server.proposeAdd(GROUP, -1, keyPackage as Uint8Array))).toBe('INVALID_INPUT');
+    expect(codeOf(() => MlsClient.create(secret(1).subarray(1)))).toBe('INVALID_KEY');
+    alice.leaveGroup(GROUP);
+    expect(alice.groupIds()).toEqual([]);
+  });
+});
+
+describe('MlsDeliveryService', () => {
+  it('follows a group, accepts the first commit per epoch and proposes by key', () => {
+    const ds = MlsDeliveryService.fromSecretKey(secret(0xcc));
+    const [alice, bob, carol] = [secret(1), secret(2), secret(3)].map((s) => MlsClient.create(s)) as [
+      MlsClient,
+      MlsClient,
+      MlsClient,
+    ];
+    alice.createGroup(GROUP, ds.publicKey, SERVER_NAME);
+    expect(ds.trackGroup(alice.groupInfo(GROUP))).toEqual(GROUP);
+    expect(ds.epoch(GROUP)).toBe(0);
+
+    expect(alice.keyPackages(0)).toEqual([]);
+    const addBob = ds.proposeAdd(GROUP, bob.keyPackages(1)[0] as Uint8Array);
+    alice.processMessage(GROUP, addBob);
+    const first = alice.commitPendingProposals(GROUP);
+    expect(ds.acceptCommit(GROUP, first.commit)).toEqual({
+      epoch: 1,
+      members: [
+        { index: 0, publicKey: alice.publicKey },
+        { index: 1, publicKey: bob.publicKey },
+      ],
+      committer: alice.publicKey,
+    });
+    alice.mergePendingCommit(GROUP);
+    bob.joinFromWelcome(first.welcome as Uint8Array);
+
+    const addCarol = ds.proposeAdd(GROUP, carol.keyPackages(1)[0] as Uint8Array);
+    alice.processMessage(GROUP, addCarol);
+    bob.processMessage(GROUP, addCarol);
+    const fromBob = bob.commitPendingProposals(GROUP);
+    const fromAlice = alice.commitPendingProposals(GROUP);
+    expect(ds.acceptCommit(GROUP, fromBob.commit).committer).toEqual(bob.publicKey);
+    expect(codeOf(() => ds.acceptCommit(GROUP, fromAlice.commit))).toBe('MLS_WRONG_EPOCH');
+    bob.mergePendingCommit(GROUP);
+    alice.clearPendingCommit(GROUP);
+    alice.processMessage(GROUP, fromBob.commit);
+    carol.joinFromWelcome(fromBob.welcome as Uint8Array);
+    expect(ds.members(GROUP)).toEqual(carol.members(GROUP));
+
+    const removeCarol = ds.proposeRemove(GROUP, carol.publicKey);
+    for (const member of [alice, bob, carol]) member.processMessage(GROUP, removeCarol);
+    const removal = alice.commitPendingProposals(GROUP);
+    expect(ds.acceptCommit(GROUP, removal.commit).members).toHaveLength(2);
+    alice.mergePendingCommit(GROUP);
+    expect(carol.processMessage(GROUP, removal.commit)).toMatchObject({ kind: 'commit', removed: true });
+    expect(bob.processMessage(GROUP, removal.commit)).toMatchObject({ kind: 'commit', epoch: 3 });
+    expect(read(bob, alice.encrypt(GROUP, bytes('two of us')))).toBe('two of us');
+
+    expect(codeOf(() => ds.proposeRemove(GROUP, carol.publicKey))).toBe('MLS_NOT_A_MEMBER');
+    expect(codeOf(() => ds.acceptCommit(GROUP, alice.encrypt(GROUP, bytes('x'))))).toBe('MLS_MALFORMED_MESSAGE');
+    ds.forgetGroup(GROUP);
+    expect(codeOf(() => ds.epoch(GROUP))).toBe('MLS_UNKNOWN_GROUP');
+  });
+
+  it('refuses groups it is not the external sender of, and commits from outside', () => {
+    const ds = MlsDeliveryService.fromSecretKey(secret(0xcc));
+    const alice = MlsClient.create(secret(1));
+    alice.createGroup(GROUP, server.publicKey, SERVER_NAME);
+    expect(codeOf(() => ds.trackGroup(alice.groupInfo(GROUP)))).toBe('MLS_UNAUTHORIZED_SENDER');
+
+    const other = bytes('channel-9');
+    alice.createGroup(other, ds.publicKey, SERVER_NAME);
+    ds.trackGroup(alice.groupInfo(other));
+    const mallory = MlsClient.create(secret(9));
+    mallory.createGroup(other, ds.publicKey, SERVER_NAME);
+    // Claims leaf 0 (Alice's) but is signed by Mallory.
+    expect(codeOf(() => ds.acceptCommit(other, mallory.commitPendingProposals(other).commit))).toBe(
+      'MLS_INVALID_SIGNATURE',
+    );
+    expect(ds.epoch(other)).toBe(0);
+  });
+});
