@@ -88,7 +88,7 @@ function procStats(pid: number): { rssKiB: number; cpuMs: number } {
 async function runSize(n: number, concurrency: number) {
   // The default connection cap is 5,000; the benchmark measures the server, not the cap.
   const dataDir = makeTempDir('lemon-bench-');
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ limits: { maxConnections: n + 100 } }));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ limits: { maxConnections: n + 100, maxPendingLogins: 1024, maxPendingLoginsPerAddress: 1024 } }));
   const server: ServerProcess = await startServerProcess({ dataDir, timeoutMs: 60_000 });
   const pid = server.child.pid!;
   try {

@@ -82,6 +82,22 @@ describe('precedence: flags > env > file > defaults', () => {
     expect(config.limits).toEqual({ ...DEFAULT_LIMITS, maxConnections: 7 });
   });
 
+  it('refuses a dataDir in the config file found inside the data folder, naming the file', () => {
+    const data = join(dir, 'store');
+    mkdirSync(data);
+    const file = writeJson(join(data, 'config.json'), { dataDir: '../elsewhere' });
+    expect(() => parse([], { LEMON_DATA_DIR: 'store' })).toThrow(ConfigError);
+    expect(failure(['--data-dir', data])).toBe(
+      `config file ${file}: dataDir cannot be set by the config file inside the data folder; ` +
+        'choose the folder with --data-dir or LEMON_DATA_DIR (or name a config file elsewhere with --config)',
+    );
+    // Naming the folder it is in changes nothing and is allowed; so is dataDir in a file named with --config.
+    writeJson(file, { dataDir: '.' });
+    expect(parse(['--data-dir', data]).dataDir).toBe(data);
+    const named = writeJson(join(dir, 'named.json'), { dataDir: 'elsewhere' });
+    expect(parse(['--config', named]).dataDir).toBe(join(dir, 'elsewhere'));
+  });
+
   it('accepts --port 0 (any free port)', () => {
     expect(parse(['--port', '0']).port).toBe(0);
   });

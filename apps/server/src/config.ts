@@ -17,6 +17,16 @@ import { LOG_LEVELS, type LogLevel } from './log';
 export interface ServerLimits {
   /** Open WebSocket connections (logged in or not) beyond which upgrades get HTTP 503. */
   maxConnections: number;
+  /**
+   * Connections that have not logged in yet, over all clients; upgrades beyond it get
+   * HTTP 503. Each may sit until loginTimeoutMs, so this bounds the memory strangers hold.
+   */
+  maxPendingLogins: number;
+  /**
+   * Connections not logged in yet from one IPv4 address or IPv6 /64; beyond it HTTP 429.
+   * Behind a reverse proxy every client has the proxy's address: raise it there.
+   */
+  maxPendingLoginsPerAddress: number;
   /** Token bucket per connection: sustained requests per second… */
   rateLimitPerSecond: number;
   /** …and the burst it may spend at once. */
@@ -62,6 +72,8 @@ export interface ServerConfig {
 
 export const DEFAULT_LIMITS: ServerLimits = {
   maxConnections: 5000,
+  maxPendingLogins: 256,
+  maxPendingLoginsPerAddress: 16,
   rateLimitPerSecond: 20,
   rateLimitBurst: 40,
   abuseErrorLimit: 50,
@@ -116,10 +128,12 @@ Usage: node apps/server/dist/main.js [options]
   --help               show this text
 
 Environment: LEMON_PORT LEMON_HOST LEMON_DATA_DIR LEMON_CONFIG LEMON_TLS_CERT LEMON_TLS_KEY
-LEMON_SERVER_NAME LEMON_ADMINS (comma-separated) LEMON_CLIENT_HTML LEMON_LOG_LEVEL.
+LEMON_SERVER_NAME LEMON_ADMINS (comma-separated) LEMON_PUBLIC_ADDRESSES (comma-separated)
+LEMON_CLIENT_HTML LEMON_LOG_LEVEL.
 Precedence: flags > environment > config file > defaults. The config file may also hold a
-"limits" object (maxConnections, rateLimitPerSecond, rateLimitBurst, abuseErrorLimit,
-abuseWindowMs, pingIntervalMs, loginTimeoutMs, maxChannels, shutdownTimeoutMs).
+"limits" object (maxConnections, maxPendingLogins, maxPendingLoginsPerAddress,
+rateLimitPerSecond, rateLimitBurst, abuseErrorLimit, abuseWindowMs, pingIntervalMs,
+loginTimeoutMs, maxChannels, shutdownTimeoutMs).
 `;
 
 // ---- field schemas (each accepts what a flag/env string or a JSON value can carry) ----
@@ -175,6 +189,8 @@ const LogLevelField = z.enum(LOG_LEVELS);
 
 const LimitsField = z.strictObject({
   maxConnections: intFrom(1, 1_000_000).optional(),
+  maxPendingLogins: intFrom(1, 1_000_000).optional(),
+  maxPendingLoginsPerAddress: intFrom(1, 1_000_000).optional(),
   rateLimitPerSecond: intFrom(1, 100_000).optional(),
   rateLimitBurst: intFrom(1, 100_000).optional(),
   abuseErrorLimit: intFrom(1, 1_000_000).optional(),
@@ -360,15 +376,27 @@ export function parseConfig(sources: ConfigSources): ConfigResult {
   // The config file: named explicitly (must exist), or <data-dir>/config.json if present.
   const explicit = flags.config ?? env.config;
   let configFile: string | null = null;
+  let foundIn: string | null = null;
   if (explicit !== undefined) {
     configFile = resolve(sources.cwd, explicit);
     if (!existsSync(configFile)) throw new ConfigError(`config file ${configFile}: does not exist`);
   } else {
     const dataDir = flags.layer.dataDir ?? env.layer.dataDir ?? resolve(sources.cwd, DEFAULTS.dataDir);
     const candidate = resolve(dataDir, 'config.json');
-    if (existsSync(candidate)) configFile = candidate;
+    if (existsSync(candidate)) {
+      configFile = candidate;
+      foundIn = dataDir;
+    }
   }
   const file = configFile ? readFile(configFile) : {};
+  // A file found inside the data folder cannot move the data folder: the server would use
+  // one folder while its settings came from another (and the lock would guard the wrong one).
+  if (foundIn !== null && file.dataDir !== undefined && resolve(file.dataDir) !== resolve(foundIn)) {
+    throw new ConfigError(
+      `config file ${configFile}: dataDir cannot be set by the config file inside the data folder; ` +
+        'choose the folder with --data-dir or LEMON_DATA_DIR (or name a config file elsewhere with --config)',
+    );
+  }
   const merged = merge(file, env.layer, flags.layer);
 
   const certFile = merged.tlsCert;

@@ -3,7 +3,8 @@
  *
  * Prints one JSON line `{"msg":"listening","port":…,"url":…,"clientHtml":…,"dataDir":…}`
  * once the port is bound (with --port 0 it carries the port actually chosen).
- * Exit codes: 0 after a graceful stop, 1 when the server cannot start, 2 on bad config.
+ * Exit codes: 0 after a graceful stop, 1 when the server cannot start (e.g. another server
+ * holds the data folder's lock), 2 on bad config.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, type ServerConfig } from './config';
 import { errorFields, logger, setLogLevel } from './log';
 import { startServer, type RunningServer } from './server';
+import { DataDirLockError } from './storage/data-dir';
 
 const log = logger('main');
 
@@ -88,11 +90,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   setLogLevel(config.logLevel);
   keepServingOnStrayErrors();
+  // Everything the server creates (database, its -wal and -shm, key, lock) is for its own
+  // user only, from the first byte: no window between creating a file and chmod-ing it.
+  process.umask(0o077);
   let running: RunningServer;
   try {
     running = await startServer(config, { wasmPath: existsSync(BUNDLED_WASM) ? BUNDLED_WASM : undefined });
   } catch (error) {
     log.error('server could not start', errorFields(error));
+    if (error instanceof DataDirLockError) process.stderr.write(`lemon-server: ${error.message}\n`);
     process.exit(1);
   }
   stopOnSignals(running, config);

@@ -1,7 +1,7 @@
 /**
- * Assembles one running server: crypto, the server key, storage, presence, the HTTP
- * handler and the WebSocket transport on one http(s) server. main.ts adds config and
- * signals; tests and benchmarks may call startServer directly.
+ * Assembles one running server: the data folder and its lock, crypto, the server key,
+ * storage, presence, the HTTP handler and the WebSocket transport on one http(s) server.
+ * main.ts adds config, umask and signals; tests and benchmarks may call startServer directly.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
@@ -15,6 +15,7 @@ import { createHttpHandler } from './http/handler';
 import { loadOrCreateServerKey } from './identity/server-key';
 import { logger } from './log';
 import { InMemoryPresence } from './presence/registry';
+import { lockDataDir, prepareDataDir } from './storage/data-dir';
 import { openStorage, type Storage } from './storage/db';
 import { monotonicClock } from './transport/rate-limit';
 import { WEBSOCKET_PATH, attachWebSocket } from './transport/websocket';
@@ -64,7 +65,15 @@ function timeout(ms: number): Promise<void> {
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   await initCryptoFromFile(options.wasmPath);
-  const storage: Storage = openStorage(config.dataDir, { maxChannels: config.limits.maxChannels });
+  prepareDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir);
+  let storage: Storage;
+  try {
+    storage = openStorage(config.dataDir, { maxChannels: config.limits.maxChannels });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     if (storage.migrated.from !== storage.migrated.to) {
       log.info('database migrated', { from: storage.migrated.from, to: storage.migrated.to });
@@ -115,6 +124,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           server.closeAllConnections();
           await Promise.race([stoppedListening, timeout(1000)]);
           storage.close();
+          lock.release();
         })();
         return closing;
       },
@@ -122,6 +132,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return running;
   } catch (error) {
     storage.close();
+    lock.release();
     throw error;
   }
 }

@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifySignature } from '@lemon/crypto-wasm';
+import { Identity, verifySignature } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { toBase64Url } from '@lemon/protocol';
 import { setLogSink } from '../log';
-import { SERVER_KEY_FILE, ServerKeyError, loadOrCreateServerKey } from './server-key';
+import { SERVER_KEY_FILE, ServerKeyError, loadOrCreateServerKey, publishNewKeyFile } from './server-key';
 
 let dir: string;
 let logged: string[];
@@ -48,6 +48,17 @@ describe('server key', () => {
     loadOrCreateServerKey(dir);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(logged.some((l) => JSON.parse(l).level === 'warn')).toBe(true);
+  });
+
+  it('never overwrites a key file that appeared meanwhile (two first starts at once)', () => {
+    const winner = loadOrCreateServerKey(dir);
+    const before = readFileSync(winner.path, 'utf8');
+    const loser = Identity.generate();
+    expect(publishNewKeyFile(winner.path, loser)).toBe(false);
+    expect(readFileSync(winner.path, 'utf8')).toBe(before);
+    expect(loadOrCreateServerKey(dir).identity.publicKey).toEqual(winner.identity.publicKey);
+    // No temp file is left behind.
+    expect(readdirSync(dir)).toEqual([SERVER_KEY_FILE]);
   });
 
   it('refuses a damaged key file rather than silently making a new identity', () => {

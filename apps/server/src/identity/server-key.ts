@@ -6,7 +6,7 @@
  *
  * File format (JSON, so it can grow): {"version":1,"kind":"ed25519","secretKey":"<base64url>"}
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Identity } from '@lemon/crypto-wasm';
@@ -27,17 +27,31 @@ export class ServerKeyError extends Error {
   override name = 'ServerKeyError';
 }
 
-function writeNewKeyFile(path: string, identity: Identity): void {
+/**
+ * Publishes a new key file at `path` unless one is already there (returns false then, and
+ * leaves that file alone). Written to a private temp file first and hard-linked into place:
+ * the link fails if the name exists, so two processes creating a key at once cannot
+ * overwrite each other, and nobody ever reads a half-written key.
+ */
+export function publishNewKeyFile(path: string, identity: Identity): boolean {
   const body = JSON.stringify({ version: 1, kind: 'ed25519', secretKey: toBase64Url(identity.exportSecretKey()) }) + '\n';
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, body);
-    fsyncSync(fd);
+    try {
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
   }
-  renameSync(temp, path);
 }
 
 function readKeyFile(path: string): Identity {
@@ -51,8 +65,8 @@ function readKeyFile(path: string): Identity {
     parsed = KeyFile.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
     throw new ServerKeyError(
-      `${path} is not a valid server key file. Restore it from a backup; deleting it makes a new server key ` +
-        '(clients that remember this server will see that its key changed).',
+      `${path} is not a valid server key file. Restore it from a backup; deleting it gives the server a new ` +
+        'identity (clients do not pin server keys yet, so nothing will warn them that it changed).',
     );
   }
   const secret = fromBase64Url(parsed.secretKey);
@@ -69,7 +83,8 @@ export function loadOrCreateServerKey(dataDir: string): { identity: Identity; pa
   const path = join(dataDir, SERVER_KEY_FILE);
   if (existsSync(path)) return { identity: readKeyFile(path), path, created: false };
   const identity = Identity.generate();
-  writeNewKeyFile(path, identity);
+  // Another process may have created it since the check above; then that key is the key.
+  if (!publishNewKeyFile(path, identity)) return { identity: readKeyFile(path), path, created: false };
   log.info('server key created', { path, serverUserId: identity.userId });
   return { identity, path, created: true };
 }

@@ -245,3 +245,46 @@ describe('tree helpers', () => {
     expect(() => subtreeIds(cyclic, 1)).toThrow(/cycle/);
   });
 });
+
+describe('the login snapshot list', () => {
+  const asProtocol = () => storage.channels.list().map(({ createdBy: _, ...c }) => c);
+
+  it('is the protocol view of list(), reused between logins and rebuilt after every change', () => {
+    const first = storage.channels.protocolList();
+    expect(first).toEqual(asProtocol());
+    expect(storage.channels.protocolList()).toBe(first);
+
+    const music = make('Music');
+    const afterCreate = storage.channels.protocolList();
+    expect(afterCreate).not.toBe(first);
+    expect(afterCreate).toEqual(asProtocol());
+
+    storage.channels.update(music.id, { name: 'Tunes', position: 0 });
+    expect(storage.channels.protocolList()).toEqual(asProtocol());
+    expect(storage.channels.protocolList().map((c) => c.name)).toEqual(['Tunes', 'Lobby']);
+
+    storage.channels.delete(music.id);
+    expect(storage.channels.protocolList()).toEqual(asProtocol());
+    expect(storage.channels.protocolList()).toHaveLength(1);
+    expect(Object.isFrozen(storage.channels.protocolList()[0])).toBe(true);
+  });
+
+  it('walks a wide and deep tree in display order', () => {
+    // 40 top-level channels with a chain below each: preorder must stay parents-first.
+    const nodes = Array.from({ length: 2000 }, (_, i) => ({
+      id: i + 1,
+      parentId: i < 40 ? null : i + 1 - 40,
+      position: i < 40 ? 39 - i : 0,
+    }));
+    const order = preorder(nodes);
+    expect(order).toHaveLength(2000);
+    expect(order[0]).toMatchObject({ id: 40, parentId: null });
+    const seen = new Set<number>();
+    for (const node of order) {
+      if (node.parentId !== null) expect(seen.has(node.parentId)).toBe(true);
+      seen.add(node.id);
+    }
+    expect(subtreeIds(nodes, 1)).toHaveLength(50);
+    expect(subtreeHeight(nodes, 1)).toBe(50);
+  });
+});

@@ -109,6 +109,7 @@ export class ChannelRepository {
   private readonly updateRow: Statement<[number | null, number, string, string, string, number]>;
   private readonly updatePosition: Statement<[number, number]>;
   private readonly deleteRow: Statement<[number]>;
+  private cachedProtocolList: readonly Channel[] | null = null;
 
   constructor(
     private readonly db: Database,
@@ -137,6 +138,15 @@ export class ChannelRepository {
     return preorder(this.selectAll.all().map(toChannel));
   }
 
+  /**
+   * The same list as the protocol shows it (the login snapshot), built once and kept until
+   * the next create, update or delete through this repository. Frozen: shared by every login.
+   */
+  protocolList(): readonly Channel[] {
+    this.cachedProtocolList ??= Object.freeze(this.list().map((c) => Object.freeze(toProtocolChannel(c))));
+    return this.cachedProtocolList;
+  }
+
   get(id: number): StoredChannel | null {
     const row = this.selectOne.get(id);
     return row ? toChannel(row) : null;
@@ -145,6 +155,7 @@ export class ChannelRepository {
   create(input: ChannelCreate): StoredChannel {
     const name = checkedName(input.name);
     const description = normalizeDescription(input.description ?? '');
+    this.cachedProtocolList = null;
     return this.db.transaction(() => {
       const all = this.selectAll.all().map(toChannel);
       if (all.length >= this.options.maxChannels) {
@@ -168,6 +179,7 @@ export class ChannelRepository {
   update(id: number, changes: ChannelChanges): ChannelChangeResult {
     const name = changes.name === undefined ? undefined : checkedName(changes.name);
     const description = changes.description === undefined ? undefined : normalizeDescription(changes.description);
+    this.cachedProtocolList = null;
     return this.db.transaction((): ChannelChangeResult => {
       const all = this.selectAll.all().map(toChannel);
       const current = all.find((c) => c.id === id);
@@ -228,6 +240,7 @@ export class ChannelRepository {
    */
   delete(id: number): { deleted: number[]; reordered: StoredChannel[] } {
     if (id === this.defaultChannelId) throw new ProtocolError(ErrorCode.FORBIDDEN, 'the default channel cannot be deleted');
+    this.cachedProtocolList = null;
     return this.db.transaction(() => {
       const all = this.selectAll.all().map(toChannel);
       const target = all.find((c) => c.id === id);

@@ -94,6 +94,44 @@ describe('migrate()', () => {
     }
   });
 
+  it('lets only one of two connections apply a migration: the other waits, then sees the new version', () => {
+    const first = openDatabase(dir);
+    const second = openDatabase(dir);
+    second.pragma('busy_timeout = 50');
+    let applied = 0;
+    const outcomes: string[] = [];
+    const steps: Migration[] = [
+      {
+        version: 1,
+        description: 'counted',
+        up(d) {
+          applied += 1;
+          d.exec('CREATE TABLE once (x INTEGER) STRICT');
+          // While the first connection is inside its migration, the second one starts too:
+          // it must not even begin migration 1 (it would read version 0 without the lock).
+          if (applied === 1) {
+            try {
+              migrate(second, steps);
+              outcomes.push('migrated');
+            } catch (error) {
+              outcomes.push((error as { code?: string }).code ?? String(error));
+            }
+          }
+        },
+      },
+    ];
+    try {
+      expect(migrate(first, steps)).toEqual({ from: 0, to: 1 });
+      expect(outcomes).toEqual(['SQLITE_BUSY']);
+      expect(applied).toBe(1);
+      expect(migrate(second, steps)).toEqual({ from: 1, to: 1 });
+      expect(applied).toBe(1);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
   it('refuses a database written by a newer server', () => {
     const db = openDatabase(dir);
     try {

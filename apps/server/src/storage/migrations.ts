@@ -67,7 +67,12 @@ export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Applies every pending migration; returns the versions before and after. */
+/**
+ * Applies every pending migration; returns the versions before and after. The version is
+ * read inside each migration's IMMEDIATE transaction (which takes the write lock before
+ * reading), so two processes opening the same new database cannot both apply a migration:
+ * the second waits for the first (busy_timeout) and then sees its version.
+ */
 export function migrate(
   db: Database,
   migrations: readonly Migration[] = MIGRATIONS,
@@ -77,18 +82,25 @@ export function migrate(
     if (m.version !== i + 1) throw new MigrationError(`migration #${i} has version ${m.version}, expected ${i + 1}`);
   });
   const latest = migrations.length;
-  const from = schemaVersion(db);
-  if (from > latest) {
-    throw new MigrationError(
-      `the database is at schema version ${from}, newer than this server knows (${latest}); run a newer server`,
-    );
-  }
-  for (const migration of migrations.slice(from)) {
-    db.transaction(() => {
+  /** Applies the next pending migration, if any; returns the version it found. */
+  const step = db.transaction((): number => {
+    const current = schemaVersion(db);
+    if (current > latest) {
+      throw new MigrationError(
+        `the database is at schema version ${current}, newer than this server knows (${latest}); run a newer server`,
+      );
+    }
+    const migration = migrations[current];
+    if (migration) {
       migration.up(db, now());
       // PRAGMA cannot take bound parameters; the version is an integer we control.
       db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+    }
+    return current;
+  });
+  // Each call finds the version, applies at most one migration and commits.
+  const from = step.immediate();
+  let found = from;
+  while (found < latest) found = step.immediate();
   return { from, to: latest };
 }

@@ -3,8 +3,13 @@
  * @lemon/protocol before anything else looks at it; then the rate limiter, then the
  * dispatcher. Keep-alive: one timer pings every connection each interval and terminates
  * those that did not answer the previous ping.
+ *
+ * Memory before login is bounded: `ws` buffers at most MAX_PAYLOAD_BYTES per frame, and
+ * connections that have not logged in yet are capped in total (maxPendingLogins, HTTP 503)
+ * and per remote address (maxPendingLoginsPerAddress, HTTP 429) until they log in or close.
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ErrorCode, LIMITS, ProtocolError, decodeBinaryFrame, decodeClientFrame, encodeEvent } from '@lemon/protocol';
@@ -18,6 +23,75 @@ import { Connection } from './connection';
 const log = logger('transport');
 
 export const WEBSOCKET_PATH = '/ws';
+
+/**
+ * The largest frame `ws` will buffer; anything bigger closes the socket with 1009. A text
+ * frame a little over LIMITS.maxTextFrameBytes still arrives whole and gets the typed
+ * FRAME_TOO_LARGE. No binary frame kinds exist yet; when they do, they must be allowed
+ * only after login, not by raising this for every socket.
+ */
+export const MAX_PAYLOAD_BYTES = LIMITS.maxTextFrameBytes + 4 * 1024;
+
+/**
+ * What pending logins are counted by: an IPv4 address (also when IPv4-mapped), or an IPv6
+ * /64 network — one subscriber usually holds a whole /64, so counting single IPv6
+ * addresses would let one machine take every slot.
+ */
+export function remoteKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  if (!isIPv6(address)) return address;
+  const bare = address.split('%')[0]!.toLowerCase();
+  const [head = '', tail] = bare.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g.includes('.') ? g : g.replace(/^0+(?=.)/, '')))
+    .join(':')}::/64`;
+}
+
+/**
+ * Counts connections that have not logged in yet, in total and per remote address. A slot
+ * is taken at the upgrade and given back once, when the connection logs in or its socket
+ * closes (whichever comes first); addresses with no pending connection are forgotten.
+ */
+export class PendingLogins {
+  private total = 0;
+  private readonly byAddress = new Map<string, number>();
+
+  constructor(
+    private readonly maxTotal: number,
+    private readonly maxPerAddress: number,
+  ) {}
+
+  get size(): number {
+    return this.total;
+  }
+
+  get addresses(): number {
+    return this.byAddress.size;
+  }
+
+  /** A release function, or why not: 'full' (all pending slots taken) or 'address'. */
+  reserve(address: string): (() => void) | 'full' | 'address' {
+    if (this.total >= this.maxTotal) return 'full';
+    const mine = this.byAddress.get(address) ?? 0;
+    if (mine >= this.maxPerAddress) return 'address';
+    this.total += 1;
+    this.byAddress.set(address, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total -= 1;
+      const left = (this.byAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.byAddress.delete(address);
+      else this.byAddress.set(address, left);
+    };
+  }
+}
 
 export interface WebSocketTransport {
   readonly connections: number;
@@ -47,12 +121,13 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    maxPayload: Math.max(LIMITS.maxTextFrameBytes, LIMITS.maxBinaryFrameBytes),
+    maxPayload: MAX_PAYLOAD_BYTES,
     // Compression costs CPU and memory per connection and leaks sizes of secrets under
     // some conditions; payloads that matter are encrypted (incompressible) anyway.
     perMessageDeflate: false,
   });
   const connections = new Map<WebSocket, Connection>();
+  const pending = new PendingLogins(limits.maxPendingLogins, limits.maxPendingLoginsPerAddress);
 
   const onFrame = (conn: Connection, data: RawData, isBinary: boolean): void => {
     conn.alive = true;
@@ -85,7 +160,7 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
     conn.flushPendingClose();
   };
 
-  const onConnection = (ws: WebSocket, req: IncomingMessage): void => {
+  const onConnection = (ws: WebSocket, req: IncomingMessage, releasePending: () => void): void => {
     const challenge = issueChallenge(ctx);
     const conn = new Connection(ws, challenge, limits, req.headers.host ?? null);
     connections.set(ws, conn);
@@ -98,6 +173,7 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
         log.error('frame handling failed', { conn: conn.id, ...errorFields(error) });
         conn.close(CloseCode.INTERNAL, ErrorCode.INTERNAL);
       }
+      if (conn.member) releasePending();
     });
     ws.on('pong', () => {
       conn.alive = true;
@@ -107,6 +183,7 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
       log.debug('socket error', { conn: conn.id, error: error.message });
     });
     ws.on('close', (code) => {
+      releasePending();
       connections.delete(ws);
       conn.released();
       try {
@@ -133,7 +210,20 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
       log.warn('connection refused: server full', { open: connections.size });
       return rejectUpgrade(socket, 503, 'Service Unavailable');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    const address = remoteKey(req.socket.remoteAddress);
+    const slot = pending.reserve(address);
+    if (slot === 'full') {
+      log.warn('connection refused: too many connections waiting to log in', { pending: pending.size });
+      return rejectUpgrade(socket, 503, 'Service Unavailable');
+    }
+    if (slot === 'address') {
+      // The address is not logged (only counts); one noisy address could flood the log otherwise.
+      log.debug('connection refused: too many connections waiting to log in from one address', { pending: pending.size });
+      return rejectUpgrade(socket, 429, 'Too Many Requests');
+    }
+    // Given back on login, or when the socket closes (also when ws aborts the handshake).
+    socket.once('close', slot);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, slot));
   });
 
   const heartbeat = setInterval(() => {

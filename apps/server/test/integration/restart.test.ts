@@ -29,7 +29,7 @@ describe('persistence across restarts', () => {
       expect(back.world.users.get(identity.userId)?.displayName).toBe('Ada L');
       expect(back.world.channels.get(top.id)).toMatchObject({ name: 'Projects', description: 'work', parentId: null });
       expect(back.world.channels.get(sub.id)).toMatchObject({ name: 'Lemon', parentId: top.id });
-      // The server's own identity survives too, so clients that pinned it see no change.
+      // The server's own identity survives too: logins are still signed over the same key.
       expect(back.session.server?.serverKey).toEqual(ada.session.server?.serverKey);
       back.session.close();
     } finally {
