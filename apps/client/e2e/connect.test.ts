@@ -66,6 +66,12 @@ describe('client.html', () => {
     const { page, problems } = await openClient(context, `${server.httpUrl}/`);
     expect(await page.getByTestId('host-input').inputValue()).toBe('127.0.0.1');
     expect(await page.getByTestId('port-input').inputValue()).toBe(String(server.port));
+    // Served by the server, the page has its own storage: no advice about files opened from disk.
+    await page.getByTestId('open-identity').first().click();
+    await page.getByTestId('identity-saved').waitFor(WAIT);
+    expect(await page.getByTestId('identity-file-note').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('identity-dialog').waitFor({ ...WAIT, state: 'detached' });
     await page.getByTestId('nickname-input').fill('Grace');
     await page.getByTestId('connect-button').click();
     await waitOnline(page);
@@ -90,6 +96,27 @@ describe('client.html', () => {
     expect(await error.textContent()).toContain(`Could not reach 127.0.0.1:${freePort}`);
     expect(await page.getByTestId('connect-screen').isVisible()).toBe(true);
     await context.close();
+  });
+
+  it('says in words when the server does not answer to the address the login was signed for', async () => {
+    // This server only accepts logins signed for chat.example.org; the page dials 127.0.0.1.
+    const elsewhere = await startServerProcess({ args: ['--public-address', 'chat.example.org'] });
+    try {
+      const context = await browser.newContext();
+      const { page } = await openClient(context);
+      await page.getByTestId('port-input').fill(String(elsewhere.port));
+      await page.getByTestId('nickname-input').fill('Misdirected');
+      await page.getByTestId('connect-button').click();
+      const error = page.getByTestId('connect-error');
+      await error.waitFor(WAIT);
+      expect(await error.getAttribute('data-code')).toBe('WRONG_SERVER');
+      expect(await error.textContent()).toContain('This login was signed for a different server address.');
+      expect(await page.getByTestId('connect-screen').isVisible()).toBe(true);
+      expect(await page.getByTestId('server-view').count()).toBe(0);
+      await context.close();
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('checks the form before connecting', async () => {

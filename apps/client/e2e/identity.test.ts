@@ -24,6 +24,8 @@ async function readIdentity(page: Page): Promise<{ userId: string; fingerprint: 
   const userId = (await page.getByTestId('identity-user-id').textContent())!.trim();
   const fingerprint = (await page.getByTestId('identity-fingerprint').textContent())!.trim();
   await page.getByTestId('identity-saved').waitFor(WAIT);
+  // Every page here is opened from disk, where all local files share one storage: the dialog says so.
+  expect(await page.getByTestId('identity-file-note').textContent()).toContain('every local HTML file shares this browser’s storage for files');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ ...WAIT, state: 'detached' });
   return { userId, fingerprint };

@@ -63,6 +63,23 @@ describe('two users', () => {
     expect(await bob.page.getByTestId('details-name').textContent()).toBe('Games');
   });
 
+  it('are told the server’s reason when a channel change is refused (a sibling already has the name)', async () => {
+    await ada.page.getByTestId('create-channel-button').click();
+    const dialog = ada.page.getByTestId('channel-dialog');
+    await dialog.waitFor(WAIT);
+    // Channel names are unique among siblings regardless of case.
+    await ada.page.getByTestId('channel-name-input').fill('GAMES');
+    await ada.page.getByTestId('channel-dialog-submit').click();
+    const error = ada.page.getByTestId('channel-dialog-error');
+    await error.waitFor(WAIT);
+    // The specific reason, not only "That channel change is not possible."
+    expect(await error.textContent()).toBe('A channel with that name already exists there.');
+    expect(await dialog.isVisible()).toBe(true);
+    await ada.page.keyboard.press('Escape');
+    await dialog.waitFor({ ...WAIT, state: 'detached' });
+    expect(await channelItem(ada.page, 'GAMES').count()).toBe(0);
+  });
+
   it('see someone move when they double-click a channel', async () => {
     await channelRow(bob.page, 'Games').dblclick();
     await userInChannel(ada.page, 'Bob', 'Games').waitFor(WAIT);

@@ -2,14 +2,18 @@ import { createContext, onCleanup, useContext, type JSX } from 'solid-js';
 import { useIdentity } from '../identity/IdentityProvider';
 import { useNotices } from '../notices/NoticesProvider';
 import { createConnectionController, type ConnectionController } from './controller';
+import { reconnectPolicyFromQuery } from './debug-options';
 
 const ConnectionContext = createContext<ConnectionController>();
 
 export function ConnectionProvider(props: { children: JSX.Element }): JSX.Element {
   const identity = useIdentity();
   const notices = useNotices();
+  // A test/diagnostic knob (see debug-options.ts), read once at startup.
+  const reconnect = reconnectPolicyFromQuery(window.location.search);
   const controller = createConnectionController({
     identity: () => identity.identity(),
+    ...(reconnect ? { sessionOptions: { reconnect } } : {}),
     notify: (text, tone) => notices.show(text, tone),
   });
   // Back from a network outage: try at once instead of waiting out the backoff.

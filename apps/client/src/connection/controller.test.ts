@@ -296,9 +296,13 @@ describe('connection controller (real server)', () => {
     const first = await startServer({ dataDir });
     const { controller } = setup({ reconnect: A_MINUTE });
     await controller.connect(targetOf(first));
+    const stoppedAt = Date.now();
     await first.stop();
     await waitFor(controller, 'reconnecting', () => controller.phase() === 'reconnecting');
     expect(controller.retryInSeconds()).toBeGreaterThan(30);
+    // The scheduled attempt is a minute after the drop (fixed policy, no jitter).
+    expect(controller.retryAt()).toBeGreaterThanOrEqual(stoppedAt + 60_000);
+    expect(controller.retryAt()).toBeLessThanOrEqual(Date.now() + 60_000);
     await startServer({ dataDir, port: first.port });
     expect(controller.phase()).toBe('reconnecting');
     controller.retryNow();
@@ -307,6 +311,7 @@ describe('connection controller (real server)', () => {
     expect(controller.self()?.displayName).toBe('Ada');
     expect(controller.issue()).toBeNull();
     expect(controller.retryInSeconds()).toBeNull();
+    expect(controller.retryAt()).toBeNull();
   });
 
   it('stops, and says why, when the same identity logs in elsewhere; connecting again takes it back', async () => {
@@ -364,6 +369,10 @@ describe('connection controller (real server)', () => {
     const chess = await controller.createChannel({ parentId: lobbyId, name: '  Chess  ', description: '  moves only  ' });
     expect(chess).toMatchObject({ name: 'Chess', description: 'moves only', parentId: lobbyId });
     expect(controller.world.channels[chess.id]?.name).toBe('Chess');
+    // CHANNEL_INVALID covers several refusals: the server's message says which one.
+    const taken = await controller.createChannel({ parentId: lobbyId, name: 'CHESS' }).catch((error: unknown) => error);
+    expect(taken).toMatchObject({ code: ErrorCode.CHANNEL_INVALID });
+    expect(describeError(taken)).toMatch(/^A channel with that name already exists/);
 
     await controller.join(chess.id);
     expect(controller.self()?.channelId).toBe(chess.id);

@@ -61,6 +61,8 @@ export interface ConnectionController {
   issue: Accessor<ConnectionIssue | null>;
   /** Seconds until the next reconnect attempt, while one is scheduled. */
   retryInSeconds: Accessor<number | null>;
+  /** When (epoch ms) the next reconnect attempt is scheduled, while one is. */
+  retryAt: Accessor<number | null>;
   /** Reconnect attempts since the link dropped. */
   attempt: Accessor<number>;
 
@@ -89,6 +91,9 @@ export interface ControllerDeps {
   now?: () => number;
   tickMs?: number;
 }
+
+/** Shown (see describeError) when a channel name is refused before it is sent. */
+const INVALID_CHANNEL_NAME = 'that channel name is not allowed (empty, too long or containing invisible or control characters)';
 
 const browserSocket: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;
 
@@ -293,6 +298,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
       const at = retryAt();
       return at === null ? null : Math.max(0, Math.ceil((at - clock()) / 1000));
     },
+    retryAt,
     attempt,
 
     connect(t) {
@@ -349,7 +355,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
 
     async createChannel(input) {
       const check = normalizeChannelName(input.name);
-      if (!check.ok) throw new ProtocolError(ErrorCode.CHANNEL_INVALID, 'invalid channel name');
+      if (!check.ok) throw new ProtocolError(ErrorCode.CHANNEL_INVALID, INVALID_CHANNEL_NAME);
       const description = (input.description ?? '').trim().slice(0, LIMITS.channelDescriptionMaxChars);
       const result = await request('channel.create', { parentId: input.parentId, name: check.name, ...(description ? { description } : {}) });
       return result.channel;
@@ -359,7 +365,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
       const data: RequestData<'channel.update'> = { channelId };
       if (patch.name !== undefined) {
         const check = normalizeChannelName(patch.name);
-        if (!check.ok) throw new ProtocolError(ErrorCode.CHANNEL_INVALID, 'invalid channel name');
+        if (!check.ok) throw new ProtocolError(ErrorCode.CHANNEL_INVALID, INVALID_CHANNEL_NAME);
         data.name = check.name;
       }
       if (patch.description !== undefined) data.description = patch.description.trim().slice(0, LIMITS.channelDescriptionMaxChars);

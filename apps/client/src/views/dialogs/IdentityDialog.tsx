@@ -8,6 +8,7 @@ export function IdentityDialog(props: { onClose: () => void }): JSX.Element {
   const identity = useIdentity();
   const connection = useConnection();
   const [copied, setCopied] = createSignal(false);
+  const openedFromDisk = window.location.protocol === 'file:';
   const loaded = () => {
     const s = identity.state();
     return s.status === 'ready' ? s.loaded : null;
@@ -56,6 +57,11 @@ export function IdentityDialog(props: { onClose: () => void }): JSX.Element {
                 <Icon name="shield" />
                 <span>Saved in this browser profile, encrypted with a key that cannot be read out of the browser.</span>
               </div>
+            </Show>
+            <Show when={openedFromDisk}>
+              <p class="lc-field__hint identity__note" data-testid="identity-file-note">
+                Opened from disk: every local HTML file shares this browser’s storage for files, so for daily use prefer the page served by your server.
+              </p>
             </Show>
             <div>
               <Button size="sm" icon={copied() ? 'check' : 'copy'} onClick={() => copy(l().identity.fingerprint)}>

@@ -7,7 +7,7 @@ export function ReconnectBanner(): JSX.Element {
   const connection = useConnection();
   const seconds = () => connection.retryInSeconds();
   return (
-    <div class="banner banner--warn" role="status" data-testid="reconnect-banner">
+    <div class="banner banner--warn" role="status" data-testid="reconnect-banner" data-retry-at={connection.retryAt() ?? undefined}>
       <Icon name="warning" />
       <div class="banner__text">
         <strong>{connection.issue()?.text ?? 'The connection to the server was lost.'}</strong>
