@@ -3,35 +3,18 @@
  * time (lemon.lock), a stale lock left by a killed server is taken over, and nothing in the
  * folder is readable by other users of the machine.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectClient, initCrypto, makeTempDir, removeTempDirs, startServerProcess } from './integration/helpers';
+import { runServerToExit } from '@lemon/testing';
 
-const SERVER_MAIN = join(__dirname, '../dist/main.js');
 const LOCK = 'lemon.lock';
 
 beforeAll(initCrypto);
 afterAll(removeTempDirs);
 
-/** Runs main.js to completion with these arguments (bounded). */
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('main.js did not exit within 20 s'));
-    }, 20_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runToExit = (args: string[]) => runServerToExit(args);
 
 /** The pid on the lock file's first line. */
 function lockPid(dataDir: string): string {

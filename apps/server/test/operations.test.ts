@@ -3,7 +3,6 @@
  * connection cap, cutting abusive connections, shutdown reaching everyone, bad config
  * exiting 2, and logs that never carry names, keys, signatures or challenges.
  */
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -13,8 +12,8 @@ import WebSocket from 'ws';
 import { Identity } from '@lemon/crypto-wasm';
 import { decodeServerFrame, encodeRequest } from '@lemon/protocol';
 import { initCrypto, loginFrame, makeTempDir, openRaw, removeTempDirs, startServerProcess, type RawSocket } from './integration/helpers';
+import { runServerToExit } from '@lemon/testing';
 
-const SERVER_MAIN = join(__dirname, '../dist/main.js');
 const FIXTURES = join(__dirname, 'fixtures');
 const CERT = join(FIXTURES, 'tls-cert.pem');
 const KEY = join(FIXTURES, 'tls-key.pem');
@@ -36,24 +35,7 @@ async function raw(wsUrl: string) {
   return opened;
 }
 
-/** Runs main.js to completion with these arguments (bounded). */
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('main.js did not exit within 15 s'));
-    }, 15_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runToExit = (args: string[]) => runServerToExit(args);
 
 describe('command line', () => {
   it('exits 2 with a clear message on bad config', async () => {
