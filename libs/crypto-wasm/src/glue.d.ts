@@ -134,6 +134,9 @@ export class MlsDeliveryServiceHandle {
   proposeRemove(groupId: Uint8Array, publicKey: Uint8Array): Uint8Array;
 }
 
+/** Verifies a KeyPackage and returns the 32-byte identity public key it belongs to. */
+export function validateKeyPackage(keyPackage: Uint8Array): Uint8Array;
+
 /** The codes of the Rust error enum, in declaration order. */
 export function errorCodes(): string[];
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;

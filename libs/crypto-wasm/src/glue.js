@@ -16,5 +16,6 @@ export {
   fingerprintFromPublicKey,
   importIdentityBackup,
   userIdFromPublicKey,
+  validateKeyPackage,
   verifySignature,
 } from '../pkg/lemon_crypto.js';

@@ -21,6 +21,7 @@ export {
   MlsClient,
   MlsExternalSender,
   MlsDeliveryService,
+  validateKeyPackage,
   MLS_MAX_PAST_EPOCHS,
   MLS_MAX_KEY_PACKAGES_PER_CALL,
 } from './mls';

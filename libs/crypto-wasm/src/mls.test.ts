@@ -1,6 +1,6 @@
 // MLS through the real WebAssembly module: a server (external sender) and several clients, all
 // in this process, exchanging bytes only.
-import { CryptoError, MLS_MAX_PAST_EPOCHS, MlsClient, MlsDeliveryService, MlsExternalSender } from './index';
+import { CryptoError, MLS_MAX_PAST_EPOCHS, MlsClient, MlsDeliveryService, MlsExternalSender, validateKeyPackage } from './index';
 import type { MlsProcessed } from './index';
 import { initCryptoFromFile } from './node';
 
@@ -341,5 +341,31 @@ describe('MlsDeliveryService', () => {
       'MLS_INVALID_SIGNATURE',
     );
     expect(ds.epoch(other)).toBe(0);
+  });
+});
+
+describe('validateKeyPackage', () => {
+  it("returns the owner's identity key for one-time and last-resort key packages", () => {
+    const alice = MlsClient.create(secret(0x11));
+    const [one] = alice.keyPackages(1);
+    expect(validateKeyPackage(one as Uint8Array)).toEqual(alice.publicKey);
+    expect(validateKeyPackage(alice.lastResortKeyPackage())).toEqual(alice.publicKey);
+    const bob = MlsClient.create(secret(0x12));
+    expect(validateKeyPackage((bob.keyPackages(1)[0]) as Uint8Array)).toEqual(bob.publicKey);
+  });
+
+  it('refuses a tampered byte, garbage, trailing bytes and other MLS messages with typed errors', () => {
+    const alice = MlsClient.create(secret(0x11));
+    const good = alice.keyPackages(1)[0] as Uint8Array;
+    const tampered = good.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    expect(codeOf(() => validateKeyPackage(tampered))).toBe('MLS_INVALID_KEY_PACKAGE');
+    expect(codeOf(() => validateKeyPackage(bytes('garbage')))).toBe('MLS_MALFORMED_MESSAGE');
+    expect(codeOf(() => validateKeyPackage(new Uint8Array(0)))).toBe('MLS_MALFORMED_MESSAGE');
+    const trailing = new Uint8Array(good.length + 1);
+    trailing.set(good);
+    expect(codeOf(() => validateKeyPackage(trailing))).toBe('MLS_MALFORMED_MESSAGE');
+    expect(codeOf(() => validateKeyPackage(server.proposeAdd(GROUP, 0, good)))).toBe('MLS_MALFORMED_MESSAGE');
+    expect(codeOf(() => validateKeyPackage('not bytes' as unknown as Uint8Array))).toBe('INVALID_INPUT');
   });
 });

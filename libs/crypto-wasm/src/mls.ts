@@ -1,7 +1,7 @@
 // MLS (RFC 9420) group messaging through OpenMLS (rust/mls/). Sans-IO: every method takes bytes
 // and returns the bytes to send; nothing here touches the network or storage.
 
-import { MlsClientHandle, MlsDeliveryServiceHandle, MlsExternalSenderHandle } from './glue.js';
+import { MlsClientHandle, MlsDeliveryServiceHandle, MlsExternalSenderHandle, validateKeyPackage as validateKeyPackageWasm } from './glue.js';
 import type { MlsProcessedMessage } from './glue.js';
 import { CryptoError } from './errors';
 import { callWasm, requireBytes } from './runtime';
@@ -309,6 +309,22 @@ export class MlsClient {
   exportState(): Uint8Array {
     return callWasm(() => this.#handle.exportState());
   }
+}
+
+/**
+ * Parses and verifies a KeyPackage (an MLSMessage as made by `MlsClient.keyPackages()` or
+ * `lastResortKeyPackage()`) with OpenMLS: its signature, protocol version, lifetime and
+ * ciphersuite, and the credential rule (BasicCredential = the leaf's signature key = a strict
+ * Ed25519 identity key). Returns that 32-byte identity public key. Throws
+ * `MLS_MALFORMED_MESSAGE` (not a KeyPackage message, trailing bytes), `MLS_INVALID_KEY_PACKAGE`
+ * (verification, ciphersuite) or `MLS_INVALID_CREDENTIAL` (the credential rule). Needs no state:
+ * the server uses it to check uploads.
+ */
+export function validateKeyPackage(keyPackage: Uint8Array): Uint8Array {
+  return callWasm(() => {
+    requireBytes('keyPackage', keyPackage);
+    return validateKeyPackageWasm(keyPackage);
+  });
 }
 
 /**

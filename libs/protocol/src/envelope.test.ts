@@ -27,6 +27,9 @@ describe('client frames', () => {
       'channel.create': { parentId: null, name: 'Games', description: 'fun' },
       'channel.update': { channelId: 3, name: 'Music', parentId: 1, position: 2 },
       'channel.delete': { channelId: 3 },
+      'keyPackages.upload': { keyPackages: [toBase64Url(new Uint8Array(300).fill(5))], lastResort: toBase64Url(new Uint8Array(300).fill(6)) },
+      'keyPackages.claim': { userId },
+      'keyPackages.stock': {},
       ping: {},
     };
     let id = 1;
@@ -168,6 +171,7 @@ describe('server frames', () => {
       'channel.created': { channel },
       'channel.updated': { channel },
       'channel.deleted': { channelIds: [2, 3] },
+      'keyPackages.low': { stock: 3 },
       'server.shutdown': { reason: 'restart' },
     };
     for (const [event, data] of Object.entries(samples)) {

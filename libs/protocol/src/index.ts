@@ -4,7 +4,7 @@ export { toBase64Url, fromBase64Url, utf8Encode, utf8Decode, concatBytes, bytesE
 export { normalizeName, normalizeDisplayName, normalizeChannelName, nameKey } from './names';
 export type { NameCheck, NameProblem } from './names';
 export { LOGIN_SIGNATURE_CONTEXT, loginSignedBytes, serverAddressOf } from './login';
-export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge } from './schemas';
+export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge, KeyPackage } from './schemas';
 export { REQUESTS, EVENTS, isRequestType, isEventType, allowedBeforeLogin } from './messages';
 export type {
   RequestType,

@@ -33,6 +33,14 @@ export const LIMITS = {
   challengeBytes: 32,
   /** A challenge must be answered within this time. */
   challengeTtlMs: 60_000,
+  /** One MLS KeyPackage (an MLSMessage), in bytes; ours are about 300. */
+  maxKeyPackageBytes: 4 * 1024,
+  /** Most key packages one `keyPackages.upload` may carry. */
+  maxKeyPackagesPerUpload: 100,
+  /** Most one-time key packages the server keeps per user (plus one last-resort package). */
+  maxStoredKeyPackages: 100,
+  /** A claim that leaves fewer one-time key packages than this sends the owner keyPackages.low. */
+  keyPackageLowWater: 10,
   /** Request ids are positive 31-bit integers chosen by the client. */
   maxRequestId: 2 ** 31 - 1,
 } as const;

@@ -6,6 +6,7 @@ import {
   ChannelId,
   ChannelNameInput,
   DescriptionInput,
+  KeyPackage,
   NameInput,
   PublicKey,
   Signature,
@@ -98,6 +99,37 @@ export const REQUESTS = {
     request: z.strictObject({ channelId: ChannelId }),
     response: z.strictObject({ deleted: z.array(ChannelId) }),
   },
+  'keyPackages.upload': {
+    summary:
+      'Add one-time MLS key packages to your stock on the server and/or replace your last-resort one. ' +
+      'Each must verify (signature, ciphersuite, lifetime) and name your own identity key as credential, ' +
+      `else the whole upload is refused with INVALID_PAYLOAD and nothing is stored. At most ${LIMITS.maxStoredKeyPackages} ` +
+      'one-time packages are kept: an upload that would exceed that is refused whole with KEY_PACKAGES_FULL.',
+    request: z.strictObject({
+      keyPackages: z.array(KeyPackage).max(LIMITS.maxKeyPackagesPerUpload),
+      lastResort: KeyPackage.optional().meta({ description: 'replaces the stored last-resort package' }),
+    }),
+    response: z.strictObject({
+      stock: z.number().int().min(0).meta({ description: 'one-time key packages now stored' }),
+    }),
+  },
+  'keyPackages.claim': {
+    summary:
+      "Take one of a user's key packages to add them to a group (a DM). A one-time package is handed out " +
+      'once and removed; when none is left the last-resort package is returned (and kept). ' +
+      'NO_SUCH_USER for an unknown user, NO_KEY_PACKAGE when they have neither.',
+    request: z.strictObject({ userId: UserId }),
+    response: z.strictObject({
+      userId: UserId,
+      keyPackage: KeyPackage,
+      lastResort: z.boolean(),
+    }),
+  },
+  'keyPackages.stock': {
+    summary: 'How many of your one-time key packages the server holds, and whether it has a last-resort one.',
+    request: z.strictObject({}),
+    response: z.strictObject({ stock: z.number().int().min(0), hasLastResort: z.boolean() }),
+  },
   ping: {
     summary: 'Application-level keep-alive and clock check; allowed before login.',
     beforeLogin: true,
@@ -140,6 +172,10 @@ export const EVENTS = {
   'channel.deleted': {
     summary: 'A channel and all channels below it are gone.',
     data: z.strictObject({ channelIds: z.array(ChannelId) }),
+  },
+  'keyPackages.low': {
+    summary: `Sent to you only, when a claim left fewer than ${LIMITS.keyPackageLowWater} of your one-time key packages: upload more.`,
+    data: z.strictObject({ stock: z.number().int().min(0) }),
   },
   'server.shutdown': {
     summary: 'The server is stopping; reconnect later. The socket closes right after.',

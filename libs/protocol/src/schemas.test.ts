@@ -11,6 +11,7 @@ const key = toBase64Url(new Uint8Array(32).fill(7));
 const challenge = toBase64Url(new Uint8Array(32).fill(9));
 const signature = toBase64Url(new Uint8Array(64).fill(1));
 const userId = 'ab'.repeat(16);
+const kp = toBase64Url(new Uint8Array(300).fill(5));
 const login = { publicKey: key, challenge, signature, address: 'a.example:1', displayName: 'Ada' };
 const user = { id: userId, displayName: 'Ada', publicKey: key, channelId: 1 };
 const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0 };
@@ -47,6 +48,19 @@ const badRequests: { [K in RequestType]: unknown[] } = {
     { channelId: 3, owner: userId },
   ],
   'channel.delete': [{}, { channelId: -3 }, { channelId: '3' }, { channelId: 3, recursive: false }],
+  'keyPackages.upload': [
+    {},
+    { keyPackages: 'abc' },
+    { keyPackages: [''] },
+    { keyPackages: ['not base64!'] },
+    { keyPackages: [toBase64Url(new Uint8Array(LIMITS.maxKeyPackageBytes + 3))] },
+    { keyPackages: Array.from({ length: LIMITS.maxKeyPackagesPerUpload + 1 }, () => kp) },
+    { keyPackages: [kp], lastResort: 7 },
+    { keyPackages: [kp], lastResort: null },
+    { keyPackages: [kp], extra: 1 },
+  ],
+  'keyPackages.claim': [{}, { userId: 'nope' }, { userId: 'AB'.repeat(16) }, { userId, count: 2 }],
+  'keyPackages.stock': [{ userId }, null],
   ping: [{ at: 1 }, null, 'ping'],
 };
 
@@ -64,6 +78,7 @@ const badEvents: { [K in EventType]: unknown[] } = {
   'channel.created': [{ channel: { ...channel, position: -1 } }, { channel: { ...channel, parentId: 0 } }, {}],
   'channel.updated': [{ channel: { ...channel, name: undefined } }, { channel: { ...channel, extra: 1 } }],
   'channel.deleted': [{ channelIds: 2 }, { channelIds: ['2'] }, {}],
+  'keyPackages.low': [{}, { stock: -1 }, { stock: 1.5 }, { stock: '3' }, { stock: 3, userId }],
   'server.shutdown': [{ reason: 'bored' }, {}],
 };
 

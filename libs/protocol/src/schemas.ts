@@ -15,6 +15,14 @@ export const PublicKey = base64Bytes(KEY_BYTES.publicKey).meta({ description: 'E
 export const Signature = base64Bytes(KEY_BYTES.signature).meta({ description: 'Ed25519 signature (64 bytes, base64url)' });
 export const Challenge = base64Bytes(LIMITS.challengeBytes).meta({ description: 'login challenge (32 random bytes, base64url)' });
 
+/** An MLS KeyPackage (an MLSMessage) as base64url text; the server verifies its contents. */
+export const KeyPackage = z
+  .string()
+  .min(1)
+  .max(Math.ceil((LIMITS.maxKeyPackageBytes * 4) / 3))
+  .refine((s) => fromBase64Url(s) !== null, { message: 'must be base64url without padding' })
+  .meta({ description: `MLS KeyPackage message (at most ${LIMITS.maxKeyPackageBytes} bytes), base64url without padding` });
+
 export const UserId = z
   .string()
   .regex(/^[0-9a-f]{32}$/)

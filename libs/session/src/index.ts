@@ -7,3 +7,5 @@ export type { World, ChannelNode } from './world';
 export { Emitter } from './emitter';
 export { SOCKET_OPEN } from './socket';
 export type { SocketLike, SocketFactory } from './socket';
+export { KEY_PACKAGE_TARGET, topUpKeyPackages, keepKeyPackagesStocked, claimKeyPackage } from './key-packages';
+export type { KeyPackageSource, KeyPackageSession, TopUpResult, KeyPackageKeeper, KeepStockedOptions } from './key-packages';

@@ -43,6 +43,7 @@ export function applyEvent(world: World, event: ServerEvent): boolean {
       return true;
     case 'server.hello':
     case 'server.shutdown':
+    case 'keyPackages.low':
       return false;
   }
 }

@@ -18,6 +18,7 @@ import { errorFields, logger } from '../log';
 import { login } from './auth';
 import { createChannel, deleteChannel, joinChannel, updateChannel } from './channels';
 import type { Handler, ServerContext, Session } from './context';
+import { claimKeyPackage, keyPackageStock, uploadKeyPackages } from './key-packages';
 import { ping } from './ping';
 import { rename } from './users';
 
@@ -30,6 +31,9 @@ const HANDLERS: { readonly [K in RequestType]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.update': updateChannel,
   'channel.delete': deleteChannel,
+  'keyPackages.upload': uploadKeyPackages,
+  'keyPackages.claim': claimKeyPackage,
+  'keyPackages.stock': keyPackageStock,
   ping,
 };
 

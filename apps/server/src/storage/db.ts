@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { ChannelRepository } from './channels';
+import { KeyPackageRepository } from './key-packages';
 import { migrate } from './migrations';
 import { SettingsRepository } from './settings';
 import { UserRepository } from './users';
@@ -24,6 +25,7 @@ export interface Storage {
   readonly users: UserRepository;
   readonly channels: ChannelRepository;
   readonly settings: SettingsRepository;
+  readonly keyPackages: KeyPackageRepository;
   /** Schema versions before and after the migrations of this start. */
   readonly migrated: { from: number; to: number };
   readonly isOpen: boolean;
@@ -61,12 +63,14 @@ export function openStorage(dataDir: string, options: StorageOptions): Storage {
     const users = new UserRepository(db, now);
     const channels = new ChannelRepository(db, { maxChannels: options.maxChannels, now });
     const settings = new SettingsRepository(db);
+    const keyPackages = new KeyPackageRepository(db, { now });
     return {
       db,
       path: db.name,
       users,
       channels,
       settings,
+      keyPackages,
       migrated,
       get isOpen() {
         return db.open;

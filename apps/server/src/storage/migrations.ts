@@ -57,6 +57,23 @@ export const MIGRATIONS: readonly Migration[] = [
       db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(DEFAULT_CHANNEL_SETTING, String(lobby.lastInsertRowid));
     },
   },
+  {
+    version: 2,
+    description: 'key_packages: one-time MLS key packages (handed out once) and one last-resort package per user',
+    up(db) {
+      db.exec(`
+        CREATE TABLE key_packages (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          bytes       BLOB NOT NULL,
+          last_resort INTEGER NOT NULL CHECK (last_resort IN (0, 1)),
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX key_packages_owner ON key_packages (user_id, last_resort, id);
+        CREATE UNIQUE INDEX key_packages_one_last_resort ON key_packages (user_id) WHERE last_resort = 1;
+      `);
+    },
+  },
 ];
 
 export class MigrationError extends Error {

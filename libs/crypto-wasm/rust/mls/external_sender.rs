@@ -7,11 +7,11 @@ use openmls::prelude::*;
 use openmls_rust_crypto::RustCrypto;
 
 use super::client::parse_message;
-use super::credential::validate_leaf;
+use super::credential::{member_public_key, validate_leaf};
 use super::provider::{IdentitySigner, Provider};
 use super::CIPHERSUITE;
 use crate::error::CryptoError;
-use crate::identity::{Identity, PublicKey};
+use crate::identity::{Identity, PublicKey, PUBLIC_KEY_LENGTH};
 
 /// The server's signing key as a group's single external sender (sender index 0).
 pub struct ExternalSenderKey {
@@ -40,19 +40,10 @@ impl ExternalSenderKey {
         epoch: u64,
         key_package: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let key_package = match parse_message(key_package)?.extract() {
-            MlsMessageBodyIn::KeyPackage(key_package) => key_package,
-            _ => return Err(CryptoError::MlsMalformedMessage),
-        };
-        let key_package = key_package
-            .validate(&RustCrypto::default(), ProtocolVersion::Mls10)
-            .map_err(|_| CryptoError::MlsInvalidKeyPackage)?;
-        if key_package.ciphersuite() != CIPHERSUITE {
-            return Err(CryptoError::MlsInvalidKeyPackage);
-        }
-        let leaf = key_package.leaf_node();
-        validate_leaf(leaf.credential(), leaf.signature_key().as_slice())
-            .map_err(|_| CryptoError::MlsInvalidKeyPackage)?;
+        let (_, key_package) = verify_key_package(key_package).map_err(|error| match error {
+            CryptoError::MlsMalformedMessage => CryptoError::MlsMalformedMessage,
+            _ => CryptoError::MlsInvalidKeyPackage,
+        })?;
         let message = ExternalProposal::new_add::<Provider>(
             key_package,
             GroupId::from_slice(group_id),
@@ -81,4 +72,32 @@ impl ExternalSenderKey {
         .map_err(|_| CryptoError::MlsInternal)?;
         message.to_bytes().map_err(|_| CryptoError::MlsInternal)
     }
+}
+
+/// Parses and verifies a KeyPackage (an MLSMessage): OpenMLS checks its signature, protocol
+/// version, lifetime and that its init key differs from its leaf's encryption key; we add the
+/// ciphersuite and the credential rule. Returns the identity public key it belongs to.
+///
+/// Errors: `MlsMalformedMessage` (not an MLSMessage holding a KeyPackage, or trailing bytes),
+/// `MlsInvalidKeyPackage` (verification, ciphersuite), `MlsInvalidCredential` (credential is not
+/// a valid identity key, or is not the leaf's signature key).
+pub fn validate_key_package(bytes: &[u8]) -> Result<[u8; PUBLIC_KEY_LENGTH], CryptoError> {
+    verify_key_package(bytes).map(|(key, _)| key)
+}
+
+fn verify_key_package(bytes: &[u8]) -> Result<([u8; PUBLIC_KEY_LENGTH], KeyPackage), CryptoError> {
+    let key_package = match parse_message(bytes)?.extract() {
+        MlsMessageBodyIn::KeyPackage(key_package) => key_package,
+        _ => return Err(CryptoError::MlsMalformedMessage),
+    };
+    let key_package = key_package
+        .validate(&RustCrypto::default(), ProtocolVersion::Mls10)
+        .map_err(|_| CryptoError::MlsInvalidKeyPackage)?;
+    if key_package.ciphersuite() != CIPHERSUITE {
+        return Err(CryptoError::MlsInvalidKeyPackage);
+    }
+    let leaf = key_package.leaf_node();
+    validate_leaf(leaf.credential(), leaf.signature_key().as_slice())?;
+    let key = member_public_key(leaf.credential())?;
+    Ok((key, key_package))
 }

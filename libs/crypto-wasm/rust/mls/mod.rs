@@ -27,7 +27,7 @@ pub use client::{
     MAX_KEY_PACKAGES_PER_CALL,
 };
 pub use delivery::{AcceptedCommit, DeliveryService};
-pub use external_sender::ExternalSenderKey;
+pub use external_sender::{validate_key_package, ExternalSenderKey};
 
 use openmls::prelude::Ciphersuite;
 

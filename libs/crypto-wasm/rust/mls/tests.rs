@@ -563,6 +563,64 @@ fn a_key_package_whose_credential_is_not_its_key_is_refused() {
 }
 
 #[test]
+fn validate_key_package_returns_the_owner_and_refuses_bad_ones() {
+    let mut alice = client(1);
+    let good = alice.key_packages(1).unwrap().remove(0);
+    assert_eq!(validate_key_package(&good).unwrap(), pk(&alice));
+    let last_resort = alice.last_resort_key_package().unwrap();
+    assert_eq!(validate_key_package(&last_resort).unwrap(), pk(&alice));
+    // A flipped byte in the signature.
+    let mut tampered = good.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert_eq!(
+        validate_key_package(&tampered).unwrap_err(),
+        CryptoError::MlsInvalidKeyPackage
+    );
+    // Garbage, empty, trailing bytes, and an MLS message that is not a KeyPackage.
+    assert_eq!(
+        validate_key_package(b"garbage").unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+    assert_eq!(
+        validate_key_package(&[]).unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+    let mut trailing = good.clone();
+    trailing.push(0);
+    assert_eq!(
+        validate_key_package(&trailing).unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+    let proposal = server().propose_add(GROUP, 0, &good).unwrap();
+    assert_eq!(
+        validate_key_package(&proposal).unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+    // Eve signs with her key but names Alice as credential.
+    let eve = Identity::from_secret_key(&[6; 32]).unwrap();
+    let provider = Provider::default();
+    let bundle = KeyPackage::builder()
+        .build(
+            CIPHERSUITE,
+            &provider,
+            &IdentitySigner(&eve),
+            CredentialWithKey {
+                credential: BasicCredential::new(pk(&alice).to_vec()).into(),
+                signature_key: SignaturePublicKey::from(eve.public_key().to_bytes().to_vec()),
+            },
+        )
+        .unwrap();
+    let forged = MlsMessageOut::from(bundle.key_package().clone())
+        .tls_serialize_detached()
+        .unwrap();
+    assert_eq!(
+        validate_key_package(&forged).unwrap_err(),
+        CryptoError::MlsInvalidCredential
+    );
+}
+
+#[test]
 fn argument_and_lookup_errors() {
     let mut alice = client(1);
     create(&mut alice);

@@ -362,6 +362,13 @@ impl MlsClientHandle {
     }
 }
 
+/// Verifies a KeyPackage (signature, ciphersuite, version, lifetime, credential rule) and
+/// returns the 32-byte identity public key it belongs to.
+#[wasm_bindgen(js_name = validateKeyPackage)]
+pub fn validate_key_package(key_package: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+    Ok(crate::mls::validate_key_package(key_package)?.to_vec())
+}
+
 /// The server's key as a group's external sender.
 #[wasm_bindgen(js_name = MlsExternalSenderHandle)]
 pub struct MlsExternalSenderHandle(ExternalSenderKey);
