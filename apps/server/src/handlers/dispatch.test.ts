@@ -1,57 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeServerFrame, eventsFrame, type ClientRequest } from '@lemon/protocol';
-import { DEFAULT_LIMITS, type ServerConfig } from '../config';
-import { setLogSink } from '../log';
-import { InMemoryPresence, type Member } from '../presence/registry';
-import { openStorage, type Storage } from '../storage/db';
+import type { Member } from '../presence/registry';
+import type { Storage } from '../storage/db';
 import type { IssuedChallenge, ServerContext, Session } from './context';
 import { dispatch } from './index';
+import { createTestContext, type TestContext } from './test-context';
 
 const USER = 'f'.repeat(32);
 
-let dir: string;
 let storage: Storage;
-let shuttingDown: boolean;
 let logged: string[];
 let ctx: ServerContext;
 
+let test: TestContext;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lemon-dispatch-'));
-  storage = openStorage(dir, { maxChannels: 10 });
+  test = createTestContext('lemon-dispatch-');
+  ({ ctx, storage, logged } = test);
   storage.users.loginOrCreate(USER, new Uint8Array(32).fill(9), 'Tester');
-  shuttingDown = false;
-  logged = [];
-  setLogSink({ out: (l) => logged.push(l), err: (l) => logged.push(l) });
-  const config: ServerConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: dir,
-    configFile: null,
-    tls: null,
-    serverName: 'Test',
-    admins: [],
-    publicAddresses: [],
-    clientHtml: join(dir, 'client.html'),
-    logLevel: 'info',
-    limits: DEFAULT_LIMITS,
-  };
-  ctx = {
-    config,
-    storage,
-    presence: new InMemoryPresence(),
-    serverKey: { raw: new Uint8Array(32), base64: 'A'.repeat(43) },
-    admins: new Set(),
-    now: () => 0,
-    isShuttingDown: () => shuttingDown,
-  };
 });
-afterEach(() => {
-  setLogSink(null);
-  storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => test.close());
 
 /** A logged-in (or not) session that records what it was sent. */
 function session(loggedIn: boolean): Session & { frames: string[] } {
@@ -89,7 +55,7 @@ describe('dispatch', () => {
   });
 
   it('refuses everything while shutting down', () => {
-    shuttingDown = true;
+    test.shuttingDown = true;
     expect(replyOf({ id: 3, type: 'ping', data: {} }).message).toMatchObject({ kind: 'error', code: 'SERVER_SHUTTING_DOWN' });
   });
 

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Identity, MlsClient } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { ErrorCode, LIMITS, ProtocolError, decodeServerFrame, eventsFrame, fromBase64Url, toBase64Url, type ServerMessage } from '@lemon/protocol';
-import { DEFAULT_LIMITS, type ServerConfig } from '../config';
-import { setLogSink } from '../log';
-import { InMemoryPresence, type Member } from '../presence/registry';
-import { openStorage, type Storage } from '../storage/db';
+import type { Member } from '../presence/registry';
+import type { Storage } from '../storage/db';
 import type { ServerContext, Session } from './context';
 import { claimKeyPackage, keyPackageStock, uploadKeyPackages } from './key-packages';
+import { createTestContext, type TestContext } from './test-context';
 
-let dir: string;
 let storage: Storage;
 let ctx: ServerContext;
 let logged: string[];
@@ -63,27 +58,12 @@ function failure(fn: () => unknown): ProtocolError {
 const b64 = (list: Uint8Array[]) => list.map(toBase64Url);
 
 beforeAll(() => initCryptoFromFile());
+let test: TestContext;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'lemon-kp-handlers-'));
-  storage = openStorage(dir, { maxChannels: 10 });
-  logged = [];
-  setLogSink({ out: (l) => logged.push(l), err: (l) => logged.push(l) });
-  const config = { dataDir: dir, limits: DEFAULT_LIMITS } as unknown as ServerConfig;
-  ctx = {
-    config,
-    storage,
-    presence: new InMemoryPresence(),
-    serverKey: { raw: new Uint8Array(32), base64: 'A'.repeat(43) },
-    admins: new Set(),
-    now: () => 0,
-    isShuttingDown: () => false,
-  };
+  test = createTestContext('lemon-kp-handlers-');
+  ({ ctx, storage, logged } = test);
 });
-afterEach(() => {
-  setLogSink(null);
-  storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => test.close());
 
 describe('key package handlers', () => {
   it('stores verified packages of the uploader, hands them out and logs only counts', () => {
