@@ -42,6 +42,16 @@ export interface ServerLimits {
   maxChannels: number;
   /** Upper bound for a graceful shutdown before remaining sockets are cut. */
   shutdownTimeoutMs: number;
+  /** Largest encrypted blob (picture) stored, in bytes: the picture limit plus AEAD overhead. */
+  maxBlobBytes: number;
+  /** Blobs are deleted this long after their upload began (complete or not). */
+  blobRetentionMs: number;
+  /** Unfinished uploads are deleted after this long. */
+  blobUploadTimeoutMs: number;
+  /** Undelivered DMs are deleted after this long. */
+  dmRetentionMs: number;
+  /** How long a member asked to create or commit a channel group has before another is asked. */
+  mlsResponseTimeoutMs: number;
 }
 
 export interface TlsFiles {
@@ -82,6 +92,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
   loginTimeoutMs: LIMITS.challengeTtlMs,
   maxChannels: 1000,
   shutdownTimeoutMs: 5_000,
+  maxBlobBytes: LIMITS.defaultMaxBlobBytes + 1024,
+  blobRetentionMs: 30 * 24 * 3_600_000,
+  blobUploadTimeoutMs: 24 * 3_600_000,
+  dmRetentionMs: 30 * 24 * 3_600_000,
+  mlsResponseTimeoutMs: 5_000,
 };
 
 export const DEFAULTS = {
@@ -133,7 +148,8 @@ LEMON_CLIENT_HTML LEMON_LOG_LEVEL.
 Precedence: flags > environment > config file > defaults. The config file may also hold a
 "limits" object (maxConnections, maxPendingLogins, maxPendingLoginsPerAddress,
 rateLimitPerSecond, rateLimitBurst, abuseErrorLimit, abuseWindowMs, pingIntervalMs,
-loginTimeoutMs, maxChannels, shutdownTimeoutMs).
+loginTimeoutMs, maxChannels, shutdownTimeoutMs, maxBlobBytes, blobRetentionMs,
+blobUploadTimeoutMs, dmRetentionMs, mlsResponseTimeoutMs).
 `;
 
 // ---- field schemas (each accepts what a flag/env string or a JSON value can carry) ----
@@ -199,6 +215,11 @@ const LimitsField = z.strictObject({
   loginTimeoutMs: intFrom(100, 600_000).optional(),
   maxChannels: intFrom(1, 1_000_000).optional(),
   shutdownTimeoutMs: intFrom(100, 600_000).optional(),
+  maxBlobBytes: intFrom(1024, 1024 * 1024 * 1024).optional(),
+  blobRetentionMs: intFrom(60_000, 10 * 365 * 24 * 3_600_000).optional(),
+  blobUploadTimeoutMs: intFrom(60_000, 30 * 24 * 3_600_000).optional(),
+  dmRetentionMs: intFrom(60_000, 10 * 365 * 24 * 3_600_000).optional(),
+  mlsResponseTimeoutMs: intFrom(100, 600_000).optional(),
 });
 
 const FileSchema = z.strictObject({

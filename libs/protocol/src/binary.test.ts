@@ -1,4 +1,15 @@
-import { decodeBinaryFrame, encodeBinaryFrame } from './binary';
+import {
+  RESPONSE_KIND,
+  binaryKinds,
+  decodeBinaryFrame,
+  decodeClientBinaryFrame,
+  decodeServerBinaryFrame,
+  encodeBinaryEvent,
+  encodeBinaryFrame,
+  encodeBinaryRequest,
+  encodeBinaryResponse,
+} from './binary';
+import { toBase64Url } from './bytes';
 import { ErrorCode } from './errors';
 import { LIMITS } from './limits';
 
@@ -37,5 +48,43 @@ describe('binary frames', () => {
     expect(() => encodeBinaryFrame({ kind: 1, header: {}, payload: new Uint8Array(LIMITS.maxBinaryFrameBytes) })).toThrow();
     const r = decodeBinaryFrame(new Uint8Array(LIMITS.maxBinaryFrameBytes + 1));
     expect(r).toMatchObject({ ok: false, error: { code: ErrorCode.FRAME_TOO_LARGE } });
+  });
+});
+
+describe('binary requests, events and responses', () => {
+  const groupId = toBase64Url(new Uint8Array(16).fill(1));
+  const payload = new Uint8Array([5, 6, 7, 8]);
+
+  it('round-trips a request, an event and a payload response through the typed encoders', () => {
+    const request = encodeBinaryRequest(12, 'mls.send', { channelId: 3, groupId }, payload);
+    expect(decodeClientBinaryFrame(request)).toEqual({ ok: true, value: { id: 12, type: 'mls.send', data: { channelId: 3, groupId }, payload } });
+    const event = encodeBinaryEvent('mls.welcomed', { channelId: 3, groupId }, payload);
+    expect(decodeServerBinaryFrame(event)).toEqual({ ok: true, value: { kind: 'event', event: 'mls.welcomed', data: { channelId: 3, groupId }, payload } });
+    const response = encodeBinaryResponse(13, 'blob.read', { offset: 0, size: 4 }, payload);
+    expect(decodeServerBinaryFrame(response)).toEqual({ ok: true, value: { kind: 'response', id: 13, result: { offset: 0, size: 4 }, payload } });
+  });
+
+  it('refuses unknown kinds, events sent to the server, bad headers and empty payloads, keeping the id when it can', () => {
+    const code = (r: { ok: boolean; error?: { code: string }; id?: number | null }) => (r.ok ? 'ok' : `${r.error?.code}/${r.id}`);
+    expect(code(decodeClientBinaryFrame(encodeBinaryFrame({ kind: 60, header: { id: 3, data: {} }, payload })))).toBe('UNKNOWN_TYPE/3');
+    const eventKind = binaryKinds().find((k) => k.direction === 'event')!.kind;
+    expect(code(decodeClientBinaryFrame(encodeBinaryFrame({ kind: eventKind, header: { id: 3, data: {} }, payload })))).toBe('UNKNOWN_TYPE/3');
+    expect(code(decodeClientBinaryFrame(encodeBinaryFrame({ kind: 3, header: { data: { channelId: 3, groupId } }, payload })))).toBe('BAD_FRAME/null');
+    expect(code(decodeClientBinaryFrame(encodeBinaryFrame({ kind: 3, header: { id: 4, data: { channelId: 3, groupId }, extra: 1 }, payload })))).toBe('BAD_FRAME/4');
+    expect(code(decodeClientBinaryFrame(encodeBinaryFrame({ kind: 3, header: { id: 5, data: { channelId: 3, groupId } }, payload: new Uint8Array() })))).toBe(
+      'INVALID_PAYLOAD/5',
+    );
+    expect(code(decodeServerBinaryFrame(encodeBinaryFrame({ kind: 3, header: { data: {} }, payload })))).toBe('UNKNOWN_TYPE/null');
+    expect(code(decodeServerBinaryFrame(encodeBinaryFrame({ kind: RESPONSE_KIND, header: { result: {} }, payload })))).toBe('BAD_FRAME/null');
+  });
+
+  it('numbers every binary message once, requests below 64 and events from 64', () => {
+    const kinds = binaryKinds();
+    expect(new Set(kinds.map((k) => k.kind)).size).toBe(kinds.length);
+    for (const k of kinds) {
+      if (k.direction === 'request') expect(k.kind).toBeLessThan(64);
+      else expect(k.kind).toBeGreaterThanOrEqual(64);
+      expect(k.kind).not.toBe(RESPONSE_KIND);
+    }
   });
 });

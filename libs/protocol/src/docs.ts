@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ERROR_TEXT, ERROR_CODES } from './errors';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
 import { LOGIN_SIGNATURE_CONTEXT } from './login';
-import { EVENTS, REQUESTS, allowedBeforeLogin, type RequestType } from './messages';
+import { EVENTS, REQUESTS, allowedBeforeLogin, type BinarySpec, type RequestType } from './messages';
+import { RESPONSE_KIND, binaryKinds } from './binary';
+import { ChatPayload } from './chat-payload';
 
 function schemaBlock(schema: z.ZodType): string {
   const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -56,8 +58,16 @@ export function renderProtocolDoc(): string {
     '## Binary frames',
     '',
     '`u8 version | u8 kind | u16 header length (big-endian) | header: UTF-8 JSON object | payload bytes`.',
-    'Each kind defines a schema for its header. No kinds are registered yet; the server answers any binary frame',
-    'with `UNKNOWN_TYPE`.',
+    'Opaque bytes (MLS messages, encrypted blobs) never travel as base64 inside JSON: the requests and events marked',
+    '*binary* below are binary frames whose header is `{ "id": 7, "data": { … } }` (requests) or `{ "data": { … } }`',
+    `(events), validated by the same schemas as text frames. A request whose answer carries bytes is answered by kind`,
+    `${RESPONSE_KIND} with header \`{ "id": 7, "result": { … } }\`; every other answer is a text frame. Binary frames are`,
+    'accepted only after login. Sending a binary message as a text frame (or the reverse) is `BAD_FRAME`.',
+    '',
+    '| kind | message | direction |',
+    '| --- | --- | --- |',
+    ...binaryKinds().map((k) => `| ${k.kind} | \`${k.name}\` | ${k.direction === 'request' ? 'client → server' : 'server → client'} |`),
+    `| ${RESPONSE_KIND} | response with payload | server → client |`,
     '',
     '## Limits',
     '',
@@ -70,12 +80,28 @@ export function renderProtocolDoc(): string {
   out.push('', '## Requests', '');
   for (const type of Object.keys(REQUESTS) as RequestType[]) {
     const spec = REQUESTS[type];
-    out.push(`### \`${type}\`${allowedBeforeLogin(type) ? ' (before login)' : ''}`, '', spec.summary, '');
+    const binary: BinarySpec | undefined = 'binary' in spec ? spec.binary : undefined;
+    const payloadResponse: string | undefined = 'responsePayload' in spec ? spec.responsePayload : undefined;
+    out.push(`### \`${type}\`${allowedBeforeLogin(type) ? ' (before login)' : ''}${binary ? ` (binary, kind ${binary.kind})` : ''}`, '', spec.summary, '');
+    if (binary) out.push(`Payload: ${binary.payload}.`, '');
+    if (payloadResponse) out.push(`Answered by a binary response (kind ${RESPONSE_KIND}); payload: ${payloadResponse}.`, '');
     out.push('Request `data`:', '', schemaBlock(spec.request), '', 'Response `result`:', '', schemaBlock(spec.response), '');
   }
   out.push('## Events', '');
   for (const [event, spec] of Object.entries(EVENTS)) {
-    out.push(`### \`${event}\``, '', spec.summary, '', schemaBlock(spec.data), '');
+    const binary: BinarySpec | undefined = 'binary' in spec ? spec.binary : undefined;
+    out.push(`### \`${event}\`${binary ? ` (binary, kind ${binary.kind})` : ''}`, '', spec.summary, '');
+    if (binary) out.push(`Payload: ${binary.payload}.`, '');
+    out.push(schemaBlock(spec.data), '');
   }
+  out.push(
+    '## Inside the encryption',
+    '',
+    'MLS application messages (channel and DM) carry one UTF-8 JSON object, validated by every receiver. The server never',
+    'sees it. Edits and deletes are applied only when their MLS sender wrote the original message.',
+    '',
+    schemaBlock(ChatPayload),
+    '',
+  );
   return out.join('\n');
 }

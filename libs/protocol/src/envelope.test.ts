@@ -3,12 +3,15 @@ import { ErrorCode } from './errors';
 import { decodeClientFrame, decodeServerFrame, encodeError, encodeEvent, encodeEventBody, encodeRequest, encodeResponse, eventsFrame, parseResponse } from './envelope';
 import { ProtocolError } from './errors';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
-import { EVENTS, REQUESTS } from './messages';
+import { EVENTS, REQUESTS, isBinaryEvent, isBinaryRequest, type EventType, type RequestType } from './messages';
+import { decodeClientBinaryFrame, decodeServerBinaryFrame, encodeBinaryFrame } from './binary';
 
 const key = toBase64Url(new Uint8Array(32).fill(7));
 const challenge = toBase64Url(new Uint8Array(32).fill(9));
 const signature = toBase64Url(new Uint8Array(64).fill(1));
 const userId = 'ab'.repeat(16);
+const groupId = toBase64Url(new Uint8Array(16).fill(3));
+const blobId = 'cd'.repeat(16);
 
 const validLogin = { publicKey: key, challenge, signature, address: '127.0.0.1:4747', displayName: 'Ada', client: { name: 'test', version: '1' } };
 
@@ -30,13 +33,32 @@ describe('client frames', () => {
       'keyPackages.upload': { keyPackages: [toBase64Url(new Uint8Array(300).fill(5))], lastResort: toBase64Url(new Uint8Array(300).fill(6)) },
       'keyPackages.claim': { userId },
       'keyPackages.stock': {},
+      'mls.groupInfo': { channelId: 3, groupId },
+      'mls.commit': { channelId: 3, groupId, epoch: 4, commitBytes: 10 },
+      'mls.send': { channelId: 3, groupId },
+      'mls.rejoin': { channelId: 3 },
+      'dm.send': { to: userId, groupId, kind: 'welcome' },
+      'dm.ack': { messageIds: [1, 2] },
+      'blob.begin': { size: 1000 },
+      'blob.chunk': { blobId, offset: 0 },
+      'blob.status': { blobId },
+      'blob.read': { blobId, offset: 0, length: 1000 },
       ping: {},
     };
     let id = 1;
-    for (const [type, data] of Object.entries(samples)) {
-      const frame = JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id, type, data });
-      const result = decodeClientFrame(frame);
-      expect(result).toEqual({ ok: true, value: { id, type, data } });
+    const payload = new Uint8Array([1, 2, 3]);
+    for (const [type, data] of Object.entries(samples) as [RequestType, unknown][]) {
+      if (isBinaryRequest(type)) {
+        const kind = REQUESTS[type].binary.kind;
+        const frame = encodeBinaryFrame({ kind, header: { id, data }, payload });
+        expect(decodeClientBinaryFrame(frame)).toEqual({ ok: true, value: { id, type, data, payload } });
+        // The same request as a text frame is refused: payloads never travel as JSON.
+        const asText = decodeClientFrame(JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id, type, data }));
+        expect(asText).toMatchObject({ ok: false, id, error: { code: 'BAD_FRAME' } });
+      } else {
+        const frame = JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id, type, data });
+        expect(decodeClientFrame(frame)).toEqual({ ok: true, value: { id, type, data } });
+      }
       id++;
     }
   });
@@ -162,7 +184,7 @@ describe('server frames', () => {
         serverKey: key,
         challenge,
         challengeExpiresInMs: 60000,
-        limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 2 },
+        limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 2, maxBlobBytes: 3 },
       },
       'user.connected': { user },
       'user.disconnected': { userId },
@@ -172,11 +194,25 @@ describe('server frames', () => {
       'channel.updated': { channel },
       'channel.deleted': { channelIds: [2, 3] },
       'keyPackages.low': { stock: 3 },
+      'mls.createRequested': { channelId: 2, groupId },
+      'mls.commitRequested': { channelId: 2, groupId, epoch: 0 },
+      'mls.proposed': { channelId: 2, groupId, epoch: 1 },
+      'mls.committed': { channelId: 2, groupId, epoch: 1, committer: userId },
+      'mls.welcomed': { channelId: 2, groupId },
+      'mls.message': { channelId: 2, groupId, from: userId, epoch: 5 },
+      'dm.message': { messageId: 9, from: userId, fromKey: key, groupId, kind: 'message', sentAt: 1_700_000_000_000 },
       'server.shutdown': { reason: 'restart' },
     };
-    for (const [event, data] of Object.entries(samples)) {
-      const decoded = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event, data }));
-      expect(decoded).toEqual({ ok: true, value: { kind: 'event', event, data } });
+    const payload = new Uint8Array([9, 8, 7]);
+    for (const [event, data] of Object.entries(samples) as [EventType, unknown][]) {
+      const asText = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event, data }));
+      if (isBinaryEvent(event)) {
+        const frame = encodeBinaryFrame({ kind: EVENTS[event].binary.kind, header: { data }, payload });
+        expect(decodeServerBinaryFrame(frame)).toEqual({ ok: true, value: { kind: 'event', event, data, payload } });
+        expect(asText).toMatchObject({ ok: false, error: { code: 'BAD_FRAME' } });
+      } else {
+        expect(asText).toEqual({ ok: true, value: { kind: 'event', event, data } });
+      }
     }
     expect(decodeServerFrame(encodeEvent('user.moved', { userId, channelId: 2 }))).toMatchObject({ ok: true });
     const bad = decodeServerFrame(JSON.stringify({ v: 1, kind: 'event', event: 'user.moved', data: { userId: 'x', channelId: 2 } }));

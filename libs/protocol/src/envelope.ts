@@ -5,6 +5,8 @@ import { LIMITS, PROTOCOL_VERSION } from './limits';
 import {
   EVENTS,
   REQUESTS,
+  isBinaryEvent,
+  isBinaryRequest,
   isEventType,
   isRequestType,
   type ClientRequest,
@@ -14,6 +16,8 @@ import {
   type RequestType,
   type ResponseData,
   type ServerEvent,
+  type BinaryEventType,
+  type BinaryRequestType,
 } from './messages';
 import { ErrorBody } from './schemas';
 
@@ -54,7 +58,7 @@ const ServerEnvelope = z.discriminatedUnion('kind', [
 ]);
 
 export type ServerMessage =
-  | { kind: 'response'; id: number; result: unknown }
+  | { kind: 'response'; id: number; result: unknown; payload?: Uint8Array }
   | { kind: 'error'; id: number | null; code: ErrorCode; message: string }
   | ({ kind: 'event' } & ServerEvent)
   | { kind: 'events'; events: ServerEvent[] };
@@ -107,6 +111,9 @@ export function decodeClientFrame(frame: string | Uint8Array): Decoded<ClientReq
   if (!isRequestType(type)) {
     return { ok: false, id, error: new ProtocolError(ErrorCode.UNKNOWN_TYPE, `unknown request type "${type.slice(0, 64)}"`) };
   }
+  if (isBinaryRequest(type)) {
+    return { ok: false, id, error: ProtocolError.badFrame(`${type} is sent as a binary frame`) };
+  }
   const payload = REQUESTS[type].request.safeParse(data);
   if (!payload.success) {
     return { ok: false, id, error: ProtocolError.invalidPayload(`${type}: ${describeIssues(payload.error)}`) };
@@ -152,6 +159,7 @@ function parseEvent(event: string, data: unknown): Decoded<ServerEvent> {
   if (!isEventType(event)) {
     return { ok: false, id: null, error: new ProtocolError(ErrorCode.UNKNOWN_TYPE, `unknown event "${event.slice(0, 64)}"`) };
   }
+  if (isBinaryEvent(event)) return { ok: false, id: null, error: ProtocolError.badFrame(`${event} is sent as a binary frame`) };
   const parsed = EVENTS[event].data.safeParse(data);
   if (!parsed.success) {
     return { ok: false, id: null, error: ProtocolError.invalidPayload(`${event}: ${describeIssues(parsed.error)}`) };
@@ -168,7 +176,7 @@ export function parseResponse<K extends RequestType>(type: K, result: unknown): 
   return { ok: true, value: parsed.data as ResponseData<K> };
 }
 
-export function encodeRequest<K extends RequestType>(id: number, type: K, data: RequestData<K>): string {
+export function encodeRequest<K extends Exclude<RequestType, BinaryRequestType>>(id: number, type: K, data: RequestData<K>): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id, type, data });
 }
 
@@ -185,7 +193,7 @@ export function encodeError(id: number | null, error: ProtocolError): string {
   });
 }
 
-export function encodeEvent<K extends EventType>(event: K, data: EventData<K>): string {
+export function encodeEvent<K extends Exclude<EventType, BinaryEventType>>(event: K, data: EventData<K>): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, kind: 'event', event, data });
 }
 
@@ -193,7 +201,7 @@ export function encodeEvent<K extends EventType>(event: K, data: EventData<K>): 
  * An event encoded once for many receivers: `{"event":…,"data":…}`. Receivers get it
  * through eventsFrame, alone or batched with others.
  */
-export function encodeEventBody<K extends EventType>(event: K, data: EventData<K>): string {
+export function encodeEventBody<K extends Exclude<EventType, BinaryEventType>>(event: K, data: EventData<K>): string {
   return JSON.stringify({ event, data });
 }
 

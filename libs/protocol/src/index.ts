@@ -4,9 +4,13 @@ export { toBase64Url, fromBase64Url, utf8Encode, utf8Decode, concatBytes, bytesE
 export { normalizeName, normalizeDisplayName, normalizeChannelName, nameKey } from './names';
 export type { NameCheck, NameProblem } from './names';
 export { LOGIN_SIGNATURE_CONTEXT, loginSignedBytes, serverAddressOf } from './login';
-export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge, KeyPackage } from './schemas';
-export { REQUESTS, EVENTS, isRequestType, isEventType, allowedBeforeLogin } from './messages';
+export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge, KeyPackage, GroupId, BlobId, Epoch } from './schemas';
+export { REQUESTS, EVENTS, isRequestType, isEventType, allowedBeforeLogin, isBinaryRequest, isBinaryEvent, hasPayloadResponse } from './messages';
 export type {
+  BinaryRequestType,
+  BinaryEventType,
+  PayloadResponseType,
+  ResponseOf,
   RequestType,
   EventType,
   RequestData,
@@ -27,6 +31,28 @@ export {
   eventsFrame,
 } from './envelope';
 export type { Decoded, ServerMessage } from './envelope';
-export { BinaryKind, encodeBinaryFrame, decodeBinaryFrame } from './binary';
+export {
+  RESPONSE_KIND,
+  binaryKinds,
+  encodeBinaryFrame,
+  decodeBinaryFrame,
+  encodeBinaryRequest,
+  encodeBinaryEvent,
+  encodeBinaryResponse,
+  decodeClientBinaryFrame,
+  decodeServerBinaryFrame,
+} from './binary';
 export type { BinaryFrame } from './binary';
 export { renderProtocolDoc } from './docs';
+export {
+  CHAT_FONTS,
+  PICTURE_TYPES,
+  ChatPayload,
+  ChatStyle,
+  ChatMessageId,
+  PictureRef,
+  encodeChatPayload,
+  decodeChatPayload,
+  isChatMessageId,
+} from './chat-payload';
+export type { ChatFont, PictureType } from './chat-payload';

@@ -41,6 +41,29 @@ export const LIMITS = {
   maxStoredKeyPackages: 100,
   /** A claim that leaves fewer one-time key packages than this sends the owner keyPackages.low. */
   keyPackageLowWater: 10,
+  /** Random bytes in an MLS group id (channel groups: chosen by the server; DMs: by the creator). */
+  groupIdBytes: 16,
+  /** Largest MLS message payload (commit + Welcome of a big channel), bounded by the binary frame. */
+  maxMlsPayloadBytes: 1024 * 1024 - 4 * 1024 - 4,
+  /** Old epochs whose application messages the server still relays (members decrypt 3 back). */
+  mlsPastEpochs: 3,
+  /** Text of one chat message, in UTF-16 units, inside the encrypted payload. */
+  chatTextMaxChars: 4000,
+  /** A poke's text. */
+  pokeTextMaxChars: 200,
+  /** Message font size bounds, in CSS pixels. */
+  chatFontMinPx: 12,
+  chatFontMaxPx: 30,
+  /** Undelivered DM messages (ciphertext) the server keeps per recipient; more is QUEUE_FULL. */
+  dmQueueMaxMessages: 1000,
+  /** Undelivered DM bytes the server keeps per recipient. */
+  dmQueueMaxBytes: 16 * 1024 * 1024,
+  /** Most message ids one `dm.ack` may carry. */
+  maxAckIds: 256,
+  /** Default largest picture (before encryption); servers may configure another limit. */
+  defaultMaxBlobBytes: 10 * 1024 * 1024,
+  /** Upload and download chunk size of encrypted blobs. */
+  blobChunkBytes: 256 * 1024,
   /** Request ids are positive 31-bit integers chosen by the client. */
   maxRequestId: 2 ** 31 - 1,
 } as const;

@@ -4,15 +4,25 @@ import {
   Challenge,
   Channel,
   ChannelId,
+  BlobId,
   ChannelNameInput,
   DescriptionInput,
+  Epoch,
+  GroupId,
   KeyPackage,
   NameInput,
   PublicKey,
+  QueuedMessageId,
   Signature,
   User,
   UserId,
 } from './schemas';
+
+/** Marks a message that travels as a binary frame: its number and what its payload holds. */
+export interface BinarySpec {
+  kind: number;
+  payload: string;
+}
 
 interface RequestSpec {
   summary: string;
@@ -20,12 +30,22 @@ interface RequestSpec {
   beforeLogin?: boolean;
   request: z.ZodType;
   response: z.ZodType;
+  /** Set for requests sent as binary frames (header = { id, data }, then the payload). */
+  binary?: BinarySpec;
+  /** Set for requests answered by a binary response frame carrying a payload. */
+  responsePayload?: string;
 }
 
 interface EventSpec {
   summary: string;
   data: z.ZodType;
+  /** Set for events sent as binary frames (header = { data }, then the payload). */
+  binary?: BinarySpec;
 }
+
+const DmKind = z.enum(['welcome', 'message']).meta({
+  description: 'welcome: an MLS Welcome that adds the receiver to a DM group; message: an MLS message of that group',
+});
 
 /** Everything a client may ask of the server; each answer is a response or an error. */
 export const REQUESTS = {
@@ -130,6 +150,90 @@ export const REQUESTS = {
     request: z.strictObject({}),
     response: z.strictObject({ stock: z.number().int().min(0), hasLastResort: z.boolean() }),
   },
+  'mls.groupInfo': {
+    summary:
+      "Answers mls.createRequested: the GroupInfo (with ratchet tree) of the channel's new group, epoch 0, whose " +
+      "only member is you and whose only external sender is this server. From then on the server follows the group's " +
+      'public state and proposes Adds and Removes as people come and go.',
+    request: z.strictObject({ channelId: ChannelId, groupId: GroupId }),
+    response: z.strictObject({ epoch: Epoch }),
+    binary: { kind: 1, payload: 'MLSMessage (GroupInfo)' },
+  },
+  'mls.commit': {
+    summary:
+      "Answers mls.commitRequested (or any member's own initiative): a commit of the server's pending proposals at " +
+      '`epoch`, then the Welcome for the members it adds. The server checks it against the public group state (member ' +
+      'sender, signature, epoch, proposals) and accepts the first valid commit per epoch; a later one gets STALE_EPOCH, ' +
+      'an invalid one MLS_REJECTED. On success the commit goes to the other members (mls.committed) and the Welcome to ' +
+      'the joiners (mls.welcomed) before this response.',
+    request: z.strictObject({
+      channelId: ChannelId,
+      groupId: GroupId,
+      epoch: Epoch,
+      commitBytes: z.number().int().min(1).max(LIMITS.maxMlsPayloadBytes).meta({ description: 'length of the commit at the start of the payload; the rest is the Welcome (may be empty)' }),
+    }),
+    response: z.strictObject({ epoch: Epoch.meta({ description: 'the epoch the group is in now' }) }),
+    binary: { kind: 2, payload: 'MLSMessage (commit, PublicMessage) followed by MLSMessage (Welcome) or nothing' },
+  },
+  'mls.send': {
+    summary:
+      "An application message (text, picture reference, edit, delete) to everyone in your channel's group. The " +
+      `server checks its group id and that its epoch is current or at most ${LIMITS.mlsPastEpochs} behind, and relays it as mls.message.`,
+    request: z.strictObject({ channelId: ChannelId, groupId: GroupId }),
+    response: z.strictObject({ epoch: Epoch }),
+    binary: { kind: 3, payload: 'MLSMessage (PrivateMessage)' },
+  },
+  'mls.rejoin': {
+    summary:
+      "Your state of your channel's group is lost or broken: the server removes you from the group and adds you again " +
+      '(a new Welcome follows).',
+    request: z.strictObject({ channelId: ChannelId }),
+    response: z.strictObject({}),
+  },
+  'dm.send': {
+    summary:
+      'A message of a two-member DM group for one user: kept by the server until they acknowledge it (dm.ack), ' +
+      `delivered at once if they are online, else when they log in. At most ${LIMITS.dmQueueMaxMessages} messages or ` +
+      `${LIMITS.dmQueueMaxBytes} bytes wait per recipient (QUEUE_FULL beyond).`,
+    request: z.strictObject({ to: UserId, groupId: GroupId, kind: DmKind }),
+    response: z.strictObject({ messageId: QueuedMessageId }),
+    binary: { kind: 4, payload: 'MLSMessage (Welcome or PrivateMessage)' },
+  },
+  'dm.ack': {
+    summary: 'These dm.message deliveries were processed: the server deletes them. Unknown ids are ignored.',
+    request: z.strictObject({ messageIds: z.array(QueuedMessageId).min(1).max(LIMITS.maxAckIds) }),
+    response: z.strictObject({ deleted: z.number().int().min(0) }),
+  },
+  'blob.begin': {
+    summary:
+      'Starts the upload of an encrypted blob (a picture encrypted by the client) of `size` bytes; BLOB_TOO_LARGE ' +
+      "beyond the server's limit (hello.limits.maxBlobBytes). Upload it with blob.chunk, in order.",
+    request: z.strictObject({ size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+    response: z.strictObject({ blobId: BlobId, chunkBytes: z.number().int().positive() }),
+  },
+  'blob.chunk': {
+    summary:
+      'Appends a chunk to an upload of yours at `offset` (must equal what the server holds, else BLOB_OFFSET with the ' +
+      'current count in the message; blob.status tells it too). The blob is readable once complete.',
+    request: z.strictObject({ blobId: BlobId, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+    response: z.strictObject({ received: z.number().int().min(0), complete: z.boolean() }),
+    binary: { kind: 5, payload: `up to ${LIMITS.blobChunkBytes} bytes of the blob` },
+  },
+  'blob.status': {
+    summary: 'How much of a blob the server holds (to resume an upload) and whether it is complete.',
+    request: z.strictObject({ blobId: BlobId }),
+    response: z.strictObject({ size: z.number().int().min(0), received: z.number().int().min(0), complete: z.boolean() }),
+  },
+  'blob.read': {
+    summary: `Reads up to ${LIMITS.blobChunkBytes} bytes of a complete blob from offset; anyone logged in who knows the id may read it (its content is encrypted).`,
+    request: z.strictObject({
+      blobId: BlobId,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      length: z.number().int().min(1).max(LIMITS.blobChunkBytes),
+    }),
+    response: z.strictObject({ offset: z.number().int().min(0), size: z.number().int().min(0) }),
+    responsePayload: 'the bytes read',
+  },
   ping: {
     summary: 'Application-level keep-alive and clock check; allowed before login.',
     beforeLogin: true,
@@ -150,7 +254,8 @@ export const EVENTS = {
       challengeExpiresInMs: z.number().int().positive(),
       limits: z.strictObject({
         maxTextFrameBytes: z.number().int().positive(),
-        maxBinaryFrameBytes: z.number().int().positive(),
+        maxBinaryFrameBytes: z.number().int().positive().meta({ description: 'after login; before it, binary frames are refused' }),
+        maxBlobBytes: z.number().int().positive().meta({ description: 'largest encrypted blob (picture) this server stores' }),
       }),
     }),
   },
@@ -177,6 +282,52 @@ export const EVENTS = {
     summary: `Sent to you only, when a claim left fewer than ${LIMITS.keyPackageLowWater} of your one-time key packages: upload more.`,
     data: z.strictObject({ stock: z.number().int().min(0) }),
   },
+  'mls.createRequested': {
+    summary:
+      'You are the first in a channel without an encrypted group: create it with this group id and the server key as ' +
+      'its only external sender, then send mls.groupInfo.',
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId }),
+  },
+  'mls.commitRequested': {
+    summary:
+      "The server's proposals for this epoch are out (mls.proposed): commit them now with mls.commit. Sent to one " +
+      'member at a time; if it does not commit in time, the next member is asked.',
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId, epoch: Epoch }),
+  },
+  'mls.proposed': {
+    summary: "An Add or Remove proposal of the server (the group's external sender) for the members to commit.",
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId, epoch: Epoch }),
+    binary: { kind: 65, payload: 'MLSMessage (proposal, PublicMessage from the external sender)' },
+  },
+  'mls.committed': {
+    summary: 'The commit the server accepted for `epoch`: process it to move to the next epoch.',
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId, epoch: Epoch, committer: UserId }),
+    binary: { kind: 66, payload: 'MLSMessage (commit)' },
+  },
+  'mls.welcomed': {
+    summary: "You were added to the channel's group: join it from this Welcome.",
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId }),
+    binary: { kind: 67, payload: 'MLSMessage (Welcome with the ratchet tree)' },
+  },
+  'mls.message': {
+    summary: "An application message in your channel's group.",
+    data: z.strictObject({ channelId: ChannelId, groupId: GroupId, from: UserId, epoch: Epoch }),
+    binary: { kind: 68, payload: 'MLSMessage (PrivateMessage)' },
+  },
+  'dm.message': {
+    summary:
+      'A DM delivery (see dm.send), live or kept while you were offline, oldest first. Acknowledge it with dm.ack once ' +
+      'processed, or it comes again on the next login.',
+    data: z.strictObject({
+      messageId: QueuedMessageId,
+      from: UserId,
+      fromKey: PublicKey.meta({ description: "the sender's identity key, as they logged in with it" }),
+      groupId: GroupId,
+      kind: DmKind,
+      sentAt: z.number().int().meta({ description: 'server time (ms since 1970) it was queued' }),
+    }),
+    binary: { kind: 69, payload: 'MLSMessage (Welcome or PrivateMessage)' },
+  },
   'server.shutdown': {
     summary: 'The server is stopping; reconnect later. The socket closes right after.',
     data: z.strictObject({ reason: z.enum(['shutdown', 'restart']) }),
@@ -189,8 +340,39 @@ export type RequestData<K extends RequestType> = z.infer<(typeof REQUESTS)[K]['r
 export type ResponseData<K extends RequestType> = z.infer<(typeof REQUESTS)[K]['response']>;
 export type EventData<K extends EventType> = z.infer<(typeof EVENTS)[K]['data']>;
 
-export type ClientRequest = { [K in RequestType]: { id: number; type: K; data: RequestData<K> } }[RequestType];
-export type ServerEvent = { [K in EventType]: { event: K; data: EventData<K> } }[EventType];
+/** Requests sent as binary frames, with a payload. */
+export type BinaryRequestType = { [K in RequestType]: (typeof REQUESTS)[K] extends { binary: BinarySpec } ? K : never }[RequestType];
+/** Requests answered with a binary response that carries a payload. */
+export type PayloadResponseType = { [K in RequestType]: (typeof REQUESTS)[K] extends { responsePayload: string } ? K : never }[RequestType];
+/** Events sent as binary frames, with a payload. */
+export type BinaryEventType = { [K in EventType]: (typeof EVENTS)[K] extends { binary: BinarySpec } ? K : never }[EventType];
+
+/** What a request resolves to: its result, plus the payload for binary responses. */
+export type ResponseOf<K extends RequestType> = K extends PayloadResponseType ? ResponseData<K> & { payload: Uint8Array } : ResponseData<K>;
+
+export type ClientRequest = {
+  [K in RequestType]: K extends BinaryRequestType
+    ? { id: number; type: K; data: RequestData<K>; payload: Uint8Array }
+    : { id: number; type: K; data: RequestData<K> };
+}[RequestType];
+export type ServerEvent = {
+  [K in EventType]: K extends BinaryEventType ? { event: K; data: EventData<K>; payload: Uint8Array } : { event: K; data: EventData<K> };
+}[EventType];
+
+export function isBinaryRequest(type: RequestType): type is BinaryRequestType {
+  const spec: RequestSpec = REQUESTS[type];
+  return spec.binary !== undefined;
+}
+
+export function isBinaryEvent(event: EventType): event is BinaryEventType {
+  const spec: EventSpec = EVENTS[event];
+  return spec.binary !== undefined;
+}
+
+export function hasPayloadResponse(type: RequestType): type is PayloadResponseType {
+  const spec: RequestSpec = REQUESTS[type];
+  return spec.responsePayload !== undefined;
+}
 
 export function isRequestType(type: string): type is RequestType {
   return Object.hasOwn(REQUESTS, type);

@@ -1,7 +1,8 @@
 import { toBase64Url } from './bytes';
 import { decodeClientFrame, decodeServerFrame } from './envelope';
 import { LIMITS, PROTOCOL_VERSION } from './limits';
-import { EVENTS, REQUESTS, type EventType, type RequestType } from './messages';
+import { EVENTS, REQUESTS, isBinaryEvent, isBinaryRequest, type EventType, type RequestType } from './messages';
+import { decodeClientBinaryFrame, decodeServerBinaryFrame, encodeBinaryFrame } from './binary';
 
 /*
  * One table per schema: for every request and event, data it must refuse. Together with
@@ -12,6 +13,8 @@ const challenge = toBase64Url(new Uint8Array(32).fill(9));
 const signature = toBase64Url(new Uint8Array(64).fill(1));
 const userId = 'ab'.repeat(16);
 const kp = toBase64Url(new Uint8Array(300).fill(5));
+const groupId = toBase64Url(new Uint8Array(16).fill(3));
+const blobId = 'cd'.repeat(16);
 const login = { publicKey: key, challenge, signature, address: 'a.example:1', displayName: 'Ada' };
 const user = { id: userId, displayName: 'Ada', publicKey: key, channelId: 1 };
 const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0 };
@@ -61,6 +64,26 @@ const badRequests: { [K in RequestType]: unknown[] } = {
   ],
   'keyPackages.claim': [{}, { userId: 'nope' }, { userId: 'AB'.repeat(16) }, { userId, count: 2 }],
   'keyPackages.stock': [{ userId }, null],
+  'mls.groupInfo': [{ channelId: 3 }, { channelId: 3, groupId: toBase64Url(new Uint8Array(15)) }, { channelId: 3, groupId, epoch: 0 }],
+  'mls.commit': [
+    { channelId: 3, groupId, epoch: 1 },
+    { channelId: 3, groupId, epoch: -1, commitBytes: 4 },
+    { channelId: 3, groupId, epoch: 1, commitBytes: 0 },
+    { channelId: 3, groupId, epoch: 1, commitBytes: LIMITS.maxMlsPayloadBytes + 1 },
+  ],
+  'mls.send': [{ channelId: 3 }, { groupId }, { channelId: 3, groupId, from: userId }],
+  'mls.rejoin': [{}, { channelId: 'x' }],
+  'dm.send': [
+    { to: userId, groupId },
+    { to: userId, groupId, kind: 'poke' },
+    { to: 'nope', groupId, kind: 'message' },
+    { to: userId, groupId: 'short', kind: 'message' },
+  ],
+  'dm.ack': [{ messageIds: [] }, { messageIds: [0] }, { messageIds: Array.from({ length: LIMITS.maxAckIds + 1 }, (_, i) => i + 1) }, {}],
+  'blob.begin': [{}, { size: 0 }, { size: 1.5 }, { size: 10, type: 'image/png' }],
+  'blob.chunk': [{ blobId }, { blobId: 'x', offset: 0 }, { blobId, offset: -1 }],
+  'blob.status': [{}, { blobId: blobId.toUpperCase() }],
+  'blob.read': [{ blobId, offset: 0 }, { blobId, offset: 0, length: 0 }, { blobId, offset: 0, length: LIMITS.blobChunkBytes + 1 }],
   ping: [{ at: 1 }, null, 'ping'],
 };
 
@@ -70,6 +93,7 @@ const badEvents: { [K in EventType]: unknown[] } = {
     { protocol: PROTOCOL_VERSION, serverName: 'S', serverKey: 'short', challenge, challengeExpiresInMs: 1, limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 1 } },
     { protocol: PROTOCOL_VERSION, serverName: 'S', serverKey: key, challenge, challengeExpiresInMs: 0, limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 1 } },
     { protocol: PROTOCOL_VERSION, serverName: 'S', serverKey: key, challenge, challengeExpiresInMs: 1 },
+    { protocol: PROTOCOL_VERSION, serverName: 'S', serverKey: key, challenge, challengeExpiresInMs: 1, limits: { maxTextFrameBytes: 1, maxBinaryFrameBytes: 1 } },
   ],
   'user.connected': [{ user: { ...user, id: 'nope' } }, { user: { ...user, channelId: 0 } }, { user: { ...user, admin: true } }, {}],
   'user.disconnected': [{ userId: 'AB'.repeat(16) }, {}],
@@ -79,13 +103,26 @@ const badEvents: { [K in EventType]: unknown[] } = {
   'channel.updated': [{ channel: { ...channel, name: undefined } }, { channel: { ...channel, extra: 1 } }],
   'channel.deleted': [{ channelIds: 2 }, { channelIds: ['2'] }, {}],
   'keyPackages.low': [{}, { stock: -1 }, { stock: 1.5 }, { stock: '3' }, { stock: 3, userId }],
+  'mls.createRequested': [{ channelId: 2 }, { channelId: 2, groupId: 'x' }],
+  'mls.commitRequested': [{ channelId: 2, groupId }, { channelId: 2, groupId, epoch: -1 }],
+  'mls.proposed': [{ channelId: 2, groupId }, { channelId: 0, groupId, epoch: 1 }],
+  'mls.committed': [{ channelId: 2, groupId, epoch: 1 }, { channelId: 2, groupId, epoch: 1, committer: 'x' }],
+  'mls.welcomed': [{ channelId: 2 }, { channelId: 2, groupId, epoch: 1 }],
+  'mls.message': [{ channelId: 2, groupId, epoch: 1 }, { channelId: 2, groupId, from: userId, epoch: 1.5 }],
+  'dm.message': [
+    { messageId: 1, from: userId, fromKey: key, groupId, kind: 'message' },
+    { messageId: 0, from: userId, fromKey: key, groupId, kind: 'message', sentAt: 1 },
+    { messageId: 1, from: userId, fromKey: 'x', groupId, kind: 'message', sentAt: 1 },
+  ],
   'server.shutdown': [{ reason: 'bored' }, {}],
 };
 
 describe('every request schema refuses malformed data', () => {
   for (const type of Object.keys(REQUESTS) as RequestType[]) {
     it.each(badRequests[type].map((data) => [JSON.stringify(data) ?? String(data), data]))(`${type} refuses %s`, (_label, data) => {
-      const result = decodeClientFrame(JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id: 4, type, data }));
+      const result = isBinaryRequest(type)
+        ? decodeClientBinaryFrame(encodeBinaryFrame({ kind: REQUESTS[type].binary.kind, header: { id: 4, data }, payload: new Uint8Array([1]) }))
+        : decodeClientFrame(JSON.stringify({ v: PROTOCOL_VERSION, kind: 'request', id: 4, type, data }));
       expect(result).toMatchObject({ ok: false, id: 4, error: { code: 'INVALID_PAYLOAD' } });
     });
   }
@@ -94,7 +131,9 @@ describe('every request schema refuses malformed data', () => {
 describe('every event schema refuses malformed data', () => {
   for (const event of Object.keys(EVENTS) as EventType[]) {
     it.each(badEvents[event].map((data) => [JSON.stringify(data), data]))(`${event} refuses %s`, (_label, data) => {
-      const result = decodeServerFrame(JSON.stringify({ v: PROTOCOL_VERSION, kind: 'event', event, data }));
+      const result = isBinaryEvent(event)
+        ? decodeServerBinaryFrame(encodeBinaryFrame({ kind: EVENTS[event].binary.kind, header: { data }, payload: new Uint8Array([1]) }))
+        : decodeServerFrame(JSON.stringify({ v: PROTOCOL_VERSION, kind: 'event', event, data }));
       expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     });
   }

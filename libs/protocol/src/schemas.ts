@@ -60,3 +60,17 @@ export const ErrorBody = z.strictObject({
   code: z.string().max(64),
   message: z.string().max(1024),
 });
+
+/** An MLS group id (16 random bytes, base64url). */
+export const GroupId = base64Bytes(LIMITS.groupIdBytes).meta({ description: 'MLS group id (16 bytes, base64url)' });
+
+export const Epoch = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description: 'MLS epoch' });
+
+/** Server-assigned id of a queued DM message. */
+export const QueuedMessageId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** An encrypted blob on the server: 16 random bytes, hex. */
+export const BlobId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/)
+  .meta({ description: 'blob id (16 random bytes, hex)' });

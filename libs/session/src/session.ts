@@ -2,18 +2,24 @@ import {
   ErrorCode,
   LIMITS,
   ProtocolError,
+  decodeServerBinaryFrame,
   decodeServerFrame,
+  encodeBinaryRequest,
   encodeRequest,
+  hasPayloadResponse,
+  isBinaryRequest,
   fromBase64Url,
   loginSignedBytes,
   parseResponse,
   serverAddressOf,
   toBase64Url,
   type EventData,
+  type BinaryRequestType,
   type RequestData,
   type RequestType,
-  type ResponseData,
+  type ResponseOf,
   type ServerEvent,
+  type ServerMessage,
 } from '@lemon/protocol';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff';
 import { Emitter } from './emitter';
@@ -144,10 +150,15 @@ export class Session extends Emitter<SessionEvents> {
     });
   }
 
-  /** Sends a request and resolves with its validated result, or rejects with a ProtocolError. */
-  request<K extends RequestType>(type: K, data: RequestData<K>): Promise<ResponseData<K>> {
+  /**
+   * Sends a request and resolves with its validated result, or rejects with a ProtocolError.
+   * Binary requests (MLS messages, blob chunks) take their payload as a third argument.
+   */
+  request<K extends Exclude<RequestType, BinaryRequestType>>(type: K, data: RequestData<K>): Promise<ResponseOf<K>>;
+  request<K extends BinaryRequestType>(type: K, data: RequestData<K>, payload: Uint8Array): Promise<ResponseOf<K>>;
+  request<K extends RequestType>(type: K, data: RequestData<K>, payload?: Uint8Array): Promise<ResponseOf<K>> {
     if (this.currentState !== 'online') return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
-    return this.send(type, data);
+    return this.send(type, data, payload);
   }
 
   /**
@@ -171,18 +182,29 @@ export class Session extends Emitter<SessionEvents> {
     this.teardown(new ProtocolError(ErrorCode.DISCONNECTED, 'session closed'));
   }
 
-  private send<K extends RequestType>(type: K, data: RequestData<K>): Promise<ResponseData<K>> {
+  private send<K extends RequestType>(type: K, data: RequestData<K>, payload?: Uint8Array): Promise<ResponseOf<K>> {
     const socket = this.socket;
     if (!socket || socket.readyState !== SOCKET_OPEN) return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
     const id = this.nextId;
+    let frame: string | Uint8Array;
+    try {
+      if (isBinaryRequest(type)) {
+        if (!payload) throw new ProtocolError(ErrorCode.INVALID_PAYLOAD, `${type} needs a payload`);
+        frame = encodeBinaryRequest(id, type, data as RequestData<typeof type>, payload);
+      } else {
+        frame = encodeRequest(id, type as Exclude<RequestType, BinaryRequestType>, data as RequestData<Exclude<RequestType, BinaryRequestType>>);
+      }
+    } catch (error) {
+      return Promise.reject(error instanceof ProtocolError ? error : new ProtocolError(ErrorCode.INVALID_PAYLOAD, String(error)));
+    }
     this.nextId = this.nextId >= LIMITS.maxRequestId ? 1 : this.nextId + 1;
-    return new Promise<ResponseData<K>>((resolve, reject) => {
+    return new Promise<ResponseOf<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new ProtocolError(ErrorCode.TIMEOUT, `${type} got no answer in ${this.requestTimeoutMs} ms`));
       }, this.requestTimeoutMs);
       this.pending.set(id, { type, resolve: resolve as (v: unknown) => void, reject, timer });
-      socket.send(encodeRequest(id, type, data));
+      socket.send(frame);
     });
   }
 
@@ -212,8 +234,11 @@ export class Session extends Emitter<SessionEvents> {
   }
 
   private receive(data: unknown): void {
-    if (typeof data !== 'string') return; // no binary kinds are defined yet
-    const decoded = decodeServerFrame(data);
+    let decoded: ReturnType<typeof decodeServerFrame>;
+    if (typeof data === 'string') decoded = decodeServerFrame(data);
+    else if (data instanceof ArrayBuffer) decoded = decodeServerBinaryFrame(new Uint8Array(data));
+    else if (ArrayBuffer.isView(data)) decoded = decodeServerBinaryFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else return;
     if (!decoded.ok) {
       this.emit('error', decoded.error);
       // A server speaking another protocol version will not start making sense on retry.
@@ -249,9 +274,17 @@ export class Session extends Emitter<SessionEvents> {
       pending.reject(new ProtocolError(msg.code, msg.message));
       return;
     }
+    this.settle(pending, msg);
+  }
+
+  private settle(pending: Pending, msg: Extract<ServerMessage, { kind: 'response' }>): void {
     const parsed = parseResponse(pending.type, msg.result);
-    if (parsed.ok) pending.resolve(parsed.value);
-    else pending.reject(parsed.error);
+    if (!parsed.ok) return pending.reject(parsed.error);
+    const wantsPayload = hasPayloadResponse(pending.type);
+    if (wantsPayload !== (msg.payload !== undefined)) {
+      return pending.reject(ProtocolError.badFrame(`${pending.type} answered ${wantsPayload ? 'without' : 'with'} a payload`));
+    }
+    pending.resolve(wantsPayload ? { ...(parsed.value as object), payload: msg.payload } : parsed.value);
   }
 
   private handleEvent(event: ServerEvent): void {

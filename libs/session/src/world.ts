@@ -41,9 +41,8 @@ export function applyEvent(world: World, event: ServerEvent): boolean {
     case 'channel.deleted':
       for (const id of event.data.channelIds) world.channels.delete(id);
       return true;
-    case 'server.hello':
-    case 'server.shutdown':
-    case 'keyPackages.low':
+    default:
+      // Everything else (hello, shutdown, key packages, MLS, DMs) is not part of the world.
       return false;
   }
 }

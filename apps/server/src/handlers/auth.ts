@@ -49,7 +49,11 @@ export function helloFrame(ctx: ServerContext, challenge: IssuedChallenge): stri
     serverKey: ctx.serverKey.base64,
     challenge: toBase64Url(challenge.bytes),
     challengeExpiresInMs: Math.max(1, Math.round(challenge.expiresAt - ctx.now())),
-    limits: { maxTextFrameBytes: LIMITS.maxTextFrameBytes, maxBinaryFrameBytes: LIMITS.maxBinaryFrameBytes },
+    limits: {
+      maxTextFrameBytes: LIMITS.maxTextFrameBytes,
+      maxBinaryFrameBytes: LIMITS.maxBinaryFrameBytes,
+      maxBlobBytes: ctx.config.limits.maxBlobBytes,
+    },
   });
 }
 
@@ -101,7 +105,7 @@ function acceptedAddresses(ctx: ServerContext, session: Session): Set<string> {
 export const login: Handler<'auth.login'> = (ctx, session, data) => {
   if (session.member) throw new ProtocolError(ErrorCode.ALREADY_AUTHENTICATED);
   try {
-    return verifiedLogin(ctx, session, data);
+    return verifiedLogin(ctx, session, data, undefined);
   } catch (error) {
     const code = error instanceof ProtocolError ? error.code : ErrorCode.INTERNAL;
     log.info('login failed', { conn: session.id, code });

@@ -4,7 +4,7 @@
  * synchronous SQLite, so a request is handled to the end before the next one starts and
  * the events it causes are queued before its response.
  */
-import { ErrorCode, ProtocolError, type RequestData, type RequestType, type ResponseData } from '@lemon/protocol';
+import { ErrorCode, ProtocolError, type BinaryRequestType, type RequestData, type RequestType, type ResponseOf } from '@lemon/protocol';
 import type { ServerConfig } from '../config';
 import type { Member, Presence } from '../presence/registry';
 import type { Storage } from '../storage/db';
@@ -42,7 +42,16 @@ export interface Session {
   closeAfterReply(code: number, reason: string): void;
 }
 
-export type Handler<K extends RequestType> = (ctx: ServerContext, session: Session, data: RequestData<K>) => ResponseData<K>;
+/**
+ * Answers one request. Binary requests also get their payload (bytes the server does not
+ * interpret beyond what it must check); requests with a payload response return it in `payload`.
+ */
+export type Handler<K extends RequestType> = (
+  ctx: ServerContext,
+  session: Session,
+  data: RequestData<K>,
+  payload: K extends BinaryRequestType ? Uint8Array : undefined,
+) => ResponseOf<K>;
 
 /** The logged-in member behind a session (the dispatcher lets only those through). */
 export function memberOf(session: Session): Member {

@@ -1,4 +1,4 @@
-import { encodeEventBody, type EventData, type EventType } from '@lemon/protocol';
+import { encodeEventBody, type BinaryEventType, type EventData, type EventType } from '@lemon/protocol';
 import type { Presence } from './registry';
 
 /**
@@ -6,7 +6,7 @@ import type { Presence } from './registry';
  * the connection batches it with whatever else it sends in this turn.
  * Returns how many received it.
  */
-export function broadcastEvent<K extends EventType>(
+export function broadcastEvent<K extends Exclude<EventType, BinaryEventType>>(
   presence: Presence,
   event: K,
   data: EventData<K>,

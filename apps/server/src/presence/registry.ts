@@ -12,7 +12,7 @@ export interface Member {
   /** base64url, as it travels in the protocol. */
   readonly publicKey: string;
   /** Sends one already-encoded frame, after any events still queued for this connection. */
-  send(frame: string): void;
+  send(frame: string | Uint8Array): void;
   /**
    * Queues one event body (encodeEventBody); bodies queued in the same turn of the event
    * loop leave together as one frame.

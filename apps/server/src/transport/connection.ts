@@ -126,12 +126,12 @@ export class Connection implements Session {
   }
 
   /** Sends a frame after the events queued before it, so order is kept. */
-  send(frame: string): void {
+  send(frame: string | Uint8Array): void {
     this.flushEvents();
     this.write(frame);
   }
 
-  private write(frame: string): void {
+  private write(frame: string | Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_QUEUED_BYTES) {
       log.warn('client does not read its frames; connection cut', { conn: this.id, userId: this.current?.userId });

@@ -12,7 +12,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ErrorCode, LIMITS, ProtocolError, decodeBinaryFrame, decodeClientFrame, encodeEvent } from '@lemon/protocol';
+import { ErrorCode, LIMITS, ProtocolError, decodeClientBinaryFrame, decodeClientFrame, encodeEvent } from '@lemon/protocol';
 import { disconnect, helloFrame, issueChallenge, loginTimeoutFrame } from '../handlers/auth';
 import type { ServerContext } from '../handlers/context';
 import { dispatch, errorReply, type Reply } from '../handlers/index';
@@ -25,12 +25,13 @@ const log = logger('transport');
 export const WEBSOCKET_PATH = '/ws';
 
 /**
- * The largest frame `ws` will buffer; anything bigger closes the socket with 1009. A text
- * frame a little over LIMITS.maxTextFrameBytes still arrives whole and gets the typed
- * FRAME_TOO_LARGE. No binary frame kinds exist yet; when they do, they must be allowed
- * only after login, not by raising this for every socket.
+ * The largest frame `ws` will buffer; anything bigger closes the socket with 1009. Frames a
+ * little over the protocol limits still arrive whole and get the typed FRAME_TOO_LARGE.
+ * `ws` has one limit for every socket, so a connection that has not logged in yet can make
+ * the server buffer one frame of this size; maxPendingLogins bounds how many such
+ * connections exist (256 × 1 MiB by default). Binary frames before login are refused.
  */
-export const MAX_PAYLOAD_BYTES = LIMITS.maxTextFrameBytes + 4 * 1024;
+export const MAX_PAYLOAD_BYTES = Math.max(LIMITS.maxTextFrameBytes, LIMITS.maxBinaryFrameBytes) + 4 * 1024;
 
 /**
  * What pending logins are counted by: an IPv4 address (also when IPv4-mapped), or an IPv6
@@ -137,12 +138,13 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
     const allowed = conn.bucket.take();
     let reply: Reply;
     if (isBinary) {
-      // No binary kinds are registered yet; when there are, their handlers (which will
-      // require login) plug in here.
-      const frame = decodeBinaryFrame(bytes);
-      if (!allowed) reply = errorReply(null, new ProtocolError(ErrorCode.RATE_LIMITED));
-      else if (!frame.ok) reply = errorReply(null, frame.error);
-      else reply = errorReply(null, new ProtocolError(ErrorCode.UNKNOWN_TYPE, `binary frame kind ${frame.value.kind} is not known`));
+      // Binary frames carry payloads up to 1 MiB: only members may send them at all.
+      const request = conn.member ? decodeClientBinaryFrame(bytes) : null;
+      const id = request === null ? null : request.ok ? request.value.id : request.id;
+      if (!allowed) reply = errorReply(id, new ProtocolError(ErrorCode.RATE_LIMITED));
+      else if (request === null) reply = errorReply(null, new ProtocolError(ErrorCode.NOT_AUTHENTICATED, 'binary frames are accepted after login'));
+      else if (!request.ok) reply = errorReply(id, request.error);
+      else reply = dispatch(ctx, conn, request.value);
     } else {
       const request = decodeClientFrame(bytes);
       const id = request.ok ? request.value.id : request.id;
