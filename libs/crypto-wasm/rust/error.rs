@@ -48,6 +48,9 @@ pub enum CryptoError {
     MlsInvalidSignature,
     /// A sender outside the group that is not the group's external sender, or a message an external sender may not send.
     MlsUnauthorizedSender,
+    /// A commit carries a proposal its committer may not make: in a channel group only the
+    /// server (the external sender) changes membership, by proposals the commit references.
+    MlsForbiddenProposal,
     /// The ciphertext does not decrypt (modified, or not for us).
     MlsDecryptionFailed,
     /// The message's key was already used and deleted: a replay.
@@ -70,7 +73,7 @@ pub enum CryptoError {
 
 impl CryptoError {
     /// Every variant, for exhaustive tests and for the bindings.
-    pub const ALL: [CryptoError; 27] = [
+    pub const ALL: [CryptoError; 28] = [
         CryptoError::InvalidKey,
         CryptoError::InvalidSignatureFormat,
         CryptoError::RandomnessUnavailable,
@@ -89,6 +92,7 @@ impl CryptoError {
         CryptoError::MlsNotAMember,
         CryptoError::MlsInvalidSignature,
         CryptoError::MlsUnauthorizedSender,
+        CryptoError::MlsForbiddenProposal,
         CryptoError::MlsDecryptionFailed,
         CryptoError::MlsReplay,
         CryptoError::MlsInvalidMessage,
@@ -121,6 +125,7 @@ impl CryptoError {
             CryptoError::MlsNotAMember => "MLS_NOT_A_MEMBER",
             CryptoError::MlsInvalidSignature => "MLS_INVALID_SIGNATURE",
             CryptoError::MlsUnauthorizedSender => "MLS_UNAUTHORIZED_SENDER",
+            CryptoError::MlsForbiddenProposal => "MLS_FORBIDDEN_PROPOSAL",
             CryptoError::MlsDecryptionFailed => "MLS_DECRYPTION_FAILED",
             CryptoError::MlsReplay => "MLS_REPLAY",
             CryptoError::MlsInvalidMessage => "MLS_INVALID_MESSAGE",
@@ -162,6 +167,9 @@ impl CryptoError {
             CryptoError::MlsNotAMember => "the sender is not a member of the group",
             CryptoError::MlsInvalidSignature => "the MLS message's signature does not verify",
             CryptoError::MlsUnauthorizedSender => "the sender may not send this kind of message",
+            CryptoError::MlsForbiddenProposal => {
+                "the commit contains a proposal only the server may make"
+            }
             CryptoError::MlsDecryptionFailed => "the MLS message could not be decrypted",
             CryptoError::MlsReplay => "the MLS message was already received",
             CryptoError::MlsInvalidMessage => "the MLS message is not valid for the group",

@@ -20,6 +20,7 @@ export const RUST_ERROR_CODES = [
   'MLS_NOT_A_MEMBER',
   'MLS_INVALID_SIGNATURE',
   'MLS_UNAUTHORIZED_SENDER',
+  'MLS_FORBIDDEN_PROPOSAL',
   'MLS_DECRYPTION_FAILED',
   'MLS_REPLAY',
   'MLS_INVALID_MESSAGE',
@@ -63,6 +64,11 @@ export const WRAPPER_ERROR_CODES = ['NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_I
  * - `MLS_INVALID_SIGNATURE`: the message's signature does not verify (e.g. a proposal signed by
  *   a key that is not the group's external sender).
  * - `MLS_UNAUTHORIZED_SENDER`: an outside sender, or a message an external sender may not send.
+ * - `MLS_FORBIDDEN_PROPOSAL`: the delivery service refused a commit that carries a proposal its
+ *   committer may not make. In a channel group only the server changes membership: a commit may
+ *   reference the server's (external sender's) proposals and otherwise only rotate the
+ *   committer's own keys; inline Add/Remove/Update/PSK/ReInit/GroupContextExtensions/
+ *   ExternalInit proposals from members are refused.
  * - `MLS_DECRYPTION_FAILED`: the ciphertext does not decrypt (modified, or not for us).
  * - `MLS_REPLAY`: the message's key was already used and deleted (a replay).
  * - `MLS_INVALID_MESSAGE`: a well-formed commit, proposal or Welcome that fails validation.

@@ -80,7 +80,13 @@ export class MlsClientHandle {
   publicKey(): Uint8Array;
   keyPackage(): Uint8Array;
   lastResortKeyPackage(): Uint8Array;
-  createGroup(groupId: Uint8Array, externalSenderPublicKey: Uint8Array, externalSenderCredential: Uint8Array): void;
+  createGroup(
+    groupId: Uint8Array,
+    externalSenderPublicKey?: Uint8Array | null,
+    externalSenderCredential?: Uint8Array | null,
+  ): void;
+  addMembers(groupId: Uint8Array, keyPackages: Uint8Array, lengths: Uint32Array): MlsCommitOutput;
+  externalSenders(groupId: Uint8Array): Uint8Array;
   processMessage(groupId: Uint8Array, message: Uint8Array): MlsProcessedMessage;
   commitPendingProposals(groupId: Uint8Array): MlsCommitOutput;
   mergePendingCommit(groupId: Uint8Array): MlsProcessedMessage;
@@ -99,6 +105,19 @@ export class MlsClientHandle {
   groupInfo(groupId: Uint8Array): Uint8Array;
   exportState(): Uint8Array;
 }
+
+/** The clear facts of one MLSMessage (see rust/wasm/mls.rs); `free()` releases it. */
+export class MlsMessageInspection {
+  private constructor();
+  free(): void;
+  wireFormat(): string;
+  groupId(): Uint8Array | undefined;
+  epoch(): number | undefined;
+  contentType(): string | undefined;
+}
+
+/** Parses one MLSMessage without state and reports its clear framing. */
+export function inspectMlsMessage(message: Uint8Array): MlsMessageInspection;
 
 /** The server's key as an MLS external sender (see rust/wasm/mls.rs). */
 export class MlsExternalSenderHandle {

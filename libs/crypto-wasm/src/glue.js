@@ -15,6 +15,7 @@ export {
   exportIdentityBackup,
   fingerprintFromPublicKey,
   importIdentityBackup,
+  inspectMlsMessage,
   userIdFromPublicKey,
   validateKeyPackage,
   verifySignature,

@@ -22,6 +22,7 @@ export {
   MlsExternalSender,
   MlsDeliveryService,
   validateKeyPackage,
+  inspectMlsMessage,
   MLS_MAX_PAST_EPOCHS,
   MLS_MAX_KEY_PACKAGES_PER_CALL,
 } from './mls';
@@ -33,4 +34,5 @@ export type {
   MlsCommitMerged,
   MlsCommitBundle,
   MlsAcceptedCommit,
+  MlsMessageInfo,
 } from './mls';

@@ -1,6 +1,14 @@
 // MLS through the real WebAssembly module: a server (external sender) and several clients, all
 // in this process, exchanging bytes only.
-import { CryptoError, MLS_MAX_PAST_EPOCHS, MlsClient, MlsDeliveryService, MlsExternalSender, validateKeyPackage } from './index';
+import {
+  CryptoError,
+  MLS_MAX_PAST_EPOCHS,
+  MlsClient,
+  MlsDeliveryService,
+  MlsExternalSender,
+  inspectMlsMessage,
+  validateKeyPackage,
+} from './index';
 import type { MlsProcessed } from './index';
 import { initCryptoFromFile } from './node';
 
@@ -154,6 +162,9 @@ describe('MlsClient', () => {
       bob.mergePendingCommit(GROUP);
       alice.processMessage(GROUP, bundle.commit);
     }
+    // late[1] is exactly MLS_MAX_PAST_EPOCHS epochs old, late[0] one more.
+    expect(inspectMlsMessage(late[1] as Uint8Array).epoch).toBe(bob.epoch(GROUP) - MLS_MAX_PAST_EPOCHS);
+    expect(inspectMlsMessage(late[0] as Uint8Array).epoch).toBe(bob.epoch(GROUP) - MLS_MAX_PAST_EPOCHS - 1);
     expect(read(bob, late[MLS_MAX_PAST_EPOCHS] as Uint8Array)).toBe(`late ${MLS_MAX_PAST_EPOCHS}`);
     expect(read(bob, late[1] as Uint8Array)).toBe('late 1');
     expect(codeOf(() => bob.processMessage(GROUP, late[0] as Uint8Array))).toBe('MLS_WRONG_EPOCH');
@@ -367,5 +378,187 @@ describe('validateKeyPackage', () => {
     expect(codeOf(() => validateKeyPackage(trailing))).toBe('MLS_MALFORMED_MESSAGE');
     expect(codeOf(() => validateKeyPackage(server.proposeAdd(GROUP, 0, good)))).toBe('MLS_MALFORMED_MESSAGE');
     expect(codeOf(() => validateKeyPackage('not bytes' as unknown as Uint8Array))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('MlsDeliveryService commit policy', () => {
+  /** Alice's channel group tracked by `ds`, with Bob added through the server. */
+  function channel(ds: MlsDeliveryService): [MlsClient, MlsClient] {
+    const alice = MlsClient.create(secret(1));
+    const bob = MlsClient.create(secret(2));
+    alice.createGroup(GROUP, ds.publicKey, SERVER_NAME);
+    ds.trackGroup(alice.groupInfo(GROUP));
+    alice.processMessage(GROUP, ds.proposeAdd(GROUP, bob.keyPackages(1)[0] as Uint8Array));
+    const bundle = alice.commitPendingProposals(GROUP);
+    ds.acceptCommit(GROUP, bundle.commit);
+    alice.mergePendingCommit(GROUP);
+    bob.joinFromWelcome(bundle.welcome as Uint8Array);
+    return [alice, bob];
+  }
+
+  it('refuses a member that adds someone itself, accepts commits of the server proposals', () => {
+    const ds = MlsDeliveryService.fromSecretKey(secret(0xcc));
+    const [alice, bob] = channel(ds);
+    const carol = MlsClient.create(secret(3));
+    const [carolPackage] = carol.keyPackages(1);
+
+    const inline = alice.addMembers(GROUP, [carolPackage as Uint8Array]);
+    expect(codeOf(() => ds.acceptCommit(GROUP, inline.commit))).toBe('MLS_FORBIDDEN_PROPOSAL');
+    expect(ds.epoch(GROUP)).toBe(1);
+    expect(ds.members(GROUP)).toHaveLength(2);
+    alice.clearPendingCommit(GROUP);
+
+    // The server's Add plus an inline one in the same commit: still refused.
+    const dave = MlsClient.create(secret(4));
+    const addDave = ds.proposeAdd(GROUP, dave.keyPackages(1)[0] as Uint8Array);
+    alice.processMessage(GROUP, addDave);
+    bob.processMessage(GROUP, addDave);
+    const mixed = alice.addMembers(GROUP, [carolPackage as Uint8Array]);
+    expect(codeOf(() => ds.acceptCommit(GROUP, mixed.commit))).toBe('MLS_FORBIDDEN_PROPOSAL');
+    alice.clearPendingCommit(GROUP);
+
+    const byReference = alice.commitPendingProposals(GROUP);
+    expect(ds.acceptCommit(GROUP, byReference.commit).members.map((m) => m.publicKey)).toEqual([
+      alice.publicKey,
+      bob.publicKey,
+      dave.publicKey,
+    ]);
+    alice.mergePendingCommit(GROUP);
+    bob.processMessage(GROUP, byReference.commit);
+    dave.joinFromWelcome(byReference.welcome as Uint8Array);
+    // A plain key rotation (no proposals) is fine too.
+    const rotation = dave.commitPendingProposals(GROUP);
+    expect(ds.acceptCommit(GROUP, rotation.commit)).toMatchObject({ epoch: 3, committer: dave.publicKey });
+  });
+
+  it('refuses a commit from a non-member, whatever leaf it claims', () => {
+    const ds = MlsDeliveryService.fromSecretKey(secret(0xcc));
+    channel(ds);
+    // Mallory's own look-alike group: same id, same epoch, her commit claims leaf 0 or 1.
+    const mallory = MlsClient.create(secret(9));
+    mallory.createGroup(GROUP, ds.publicKey, SERVER_NAME);
+    // (She can even get the server key's proposals: the stateless external sender signs at any epoch.)
+    const sameKey = MlsExternalSender.fromSecretKey(secret(0xcc));
+    mallory.processMessage(GROUP, sameKey.proposeAdd(GROUP, 0, MlsClient.create(secret(10)).keyPackages(1)[0] as Uint8Array));
+    const first = mallory.commitPendingProposals(GROUP);
+    mallory.mergePendingCommit(GROUP);
+    expect(inspectMlsMessage(first.commit).epoch).toBe(0);
+    const forged = mallory.commitPendingProposals(GROUP);
+    expect(inspectMlsMessage(forged.commit)).toMatchObject({ groupId: GROUP, epoch: ds.epoch(GROUP) });
+    // The server holds no membership key: what fails is the signature against the claimed leaf.
+    expect(codeOf(() => ds.acceptCommit(GROUP, forged.commit))).toBe('MLS_INVALID_SIGNATURE');
+    expect(ds.epoch(GROUP)).toBe(1);
+  });
+});
+
+describe('DM groups', () => {
+  const DM = bytes('dm-alice-bob');
+
+  function dm(): [MlsClient, MlsClient] {
+    const alice = MlsClient.create(secret(1));
+    const bob = MlsClient.create(secret(2));
+    alice.createGroup(DM);
+    const bundle = alice.addMembers(DM, bob.keyPackages(1));
+    expect(bundle.groupInfo).toBeInstanceOf(Uint8Array);
+    expect(alice.epoch(DM)).toBe(0); // pending until merged
+    expect(alice.mergePendingCommit(DM).members.map((m) => m.publicKey)).toEqual([alice.publicKey, bob.publicKey]);
+    expect(bob.joinFromWelcome(bundle.welcome as Uint8Array)).toEqual(DM);
+    return [alice, bob];
+  }
+
+  it('two members without a server talk both ways; tampering and replays fail', () => {
+    const [alice, bob] = dm();
+    expect(bob.members(DM)).toEqual(alice.members(DM));
+    expect(alice.externalSenders(DM)).toEqual([]);
+    expect(bob.externalSenders(DM)).toEqual([]);
+
+    const toBob = alice.encrypt(DM, bytes('hi bob'));
+    expect(bob.processMessage(DM, toBob)).toEqual({
+      kind: 'application',
+      plaintext: bytes('hi bob'),
+      sender: { type: 'member', publicKey: alice.publicKey },
+      epoch: 1,
+    });
+    const toAlice = bob.encrypt(DM, bytes('hi alice'));
+    const tampered = toAlice.slice();
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    expect(codeOf(() => alice.processMessage(DM, tampered))).toBe('MLS_DECRYPTION_FAILED');
+    const processed = alice.processMessage(DM, toAlice);
+    expect(processed).toMatchObject({ kind: 'application', sender: { type: 'member', publicKey: bob.publicKey } });
+    expect(processed.kind === 'application' && text(processed.plaintext)).toBe('hi alice');
+    expect(codeOf(() => bob.processMessage(DM, toBob))).toBe('MLS_REPLAY');
+    expect(bob.epochAuthenticator(DM)).toEqual(alice.epochAuthenticator(DM));
+  });
+
+  it('externalSenders names the server key of a channel group', () => {
+    const [alice, bob] = three();
+    expect(alice.externalSenders(GROUP)).toEqual([server.publicKey]);
+    expect(bob.externalSenders(GROUP)).toEqual([server.publicKey]);
+    expect(codeOf(() => alice.externalSenders(bytes('nope')))).toBe('MLS_UNKNOWN_GROUP');
+  });
+
+  it('addMembers checks its key packages and arguments', () => {
+    const [alice] = dm();
+    const [good] = MlsClient.create(secret(3)).keyPackages(1) as [Uint8Array];
+    const damaged = good.slice();
+    damaged[damaged.length - 1] = (damaged[damaged.length - 1] ?? 0) ^ 1;
+    expect(codeOf(() => alice.addMembers(DM, [good, damaged]))).toBe('MLS_INVALID_KEY_PACKAGE');
+    expect(codeOf(() => alice.addMembers(DM, [bytes('garbage')]))).toBe('MLS_MALFORMED_MESSAGE');
+    expect(codeOf(() => alice.addMembers(DM, []))).toBe('MLS_INVALID_ARGUMENT');
+    expect(codeOf(() => alice.addMembers(DM, [good, 'x' as unknown as Uint8Array]))).toBe('INVALID_INPUT');
+    expect(codeOf(() => alice.addMembers(DM, good as unknown as Uint8Array[]))).toBe('INVALID_INPUT');
+    expect(codeOf(() => alice.addMembers(bytes('nope'), [good]))).toBe('MLS_UNKNOWN_GROUP');
+    expect(alice.epoch(DM)).toBe(1);
+    // Two at once.
+    const [carol, dave] = [MlsClient.create(secret(3)), MlsClient.create(secret(4))];
+    const bundle = alice.addMembers(DM, [...carol.keyPackages(1), ...dave.keyPackages(1)]);
+    expect(alice.mergePendingCommit(DM).members).toHaveLength(4);
+    expect(carol.joinFromWelcome(bundle.welcome as Uint8Array)).toEqual(DM);
+    expect(dave.joinFromWelcome(bundle.welcome as Uint8Array)).toEqual(DM);
+  });
+
+  it('createGroup needs both external-sender arguments or neither', () => {
+    const alice = MlsClient.create(secret(1));
+    const createWith = (...args: unknown[]) =>
+      (alice.createGroup as (...a: unknown[]) => void).call(alice, bytes('g'), ...args);
+    expect(codeOf(() => createWith(server.publicKey))).toBe('INVALID_INPUT');
+    expect(codeOf(() => createWith(undefined, SERVER_NAME))).toBe('INVALID_INPUT');
+    expect(alice.groupIds()).toEqual([]);
+  });
+});
+
+describe('inspectMlsMessage', () => {
+  it('reads wire format, group, epoch and content type from the clear framing', () => {
+    const [alice, bob] = three();
+    const [keyPackage] = MlsClient.create(secret(4)).keyPackages(1) as [Uint8Array];
+    expect(inspectMlsMessage(keyPackage)).toEqual({ wireFormat: 'key-package' });
+    const proposal = server.proposeAdd(GROUP, 2, keyPackage);
+    expect(inspectMlsMessage(proposal)).toEqual({ wireFormat: 'public', groupId: GROUP, epoch: 2, contentType: 'proposal' });
+    alice.processMessage(GROUP, proposal);
+    const bundle = alice.commitPendingProposals(GROUP);
+    expect(inspectMlsMessage(bundle.commit)).toEqual({ wireFormat: 'public', groupId: GROUP, epoch: 2, contentType: 'commit' });
+    expect(inspectMlsMessage(bundle.welcome as Uint8Array)).toEqual({ wireFormat: 'welcome' });
+    expect(inspectMlsMessage(bundle.groupInfo as Uint8Array)).toEqual({ wireFormat: 'group-info' });
+    alice.clearPendingCommit(GROUP);
+    expect(inspectMlsMessage(bob.encrypt(GROUP, bytes('secret')))).toEqual({
+      wireFormat: 'private',
+      groupId: GROUP,
+      epoch: 2,
+      contentType: 'application',
+    });
+  });
+
+  it('refuses anything that is not exactly one MLSMessage', () => {
+    const [alice] = three();
+    const message = alice.encrypt(GROUP, bytes('x'));
+    const trailing = new Uint8Array(message.length + 1);
+    trailing.set(message);
+    const twice = new Uint8Array(message.length * 2);
+    twice.set(message);
+    twice.set(message, message.length);
+    for (const bad of [trailing, twice, message.subarray(0, message.length - 1), bytes('garbage'), new Uint8Array(0)]) {
+      expect(codeOf(() => inspectMlsMessage(bad))).toBe('MLS_MALFORMED_MESSAGE');
+    }
+    expect(codeOf(() => inspectMlsMessage([1, 2] as unknown as Uint8Array))).toBe('INVALID_INPUT');
   });
 });

@@ -1,8 +1,14 @@
 // MLS (RFC 9420) group messaging through OpenMLS (rust/mls/). Sans-IO: every method takes bytes
 // and returns the bytes to send; nothing here touches the network or storage.
 
-import { MlsClientHandle, MlsDeliveryServiceHandle, MlsExternalSenderHandle, validateKeyPackage as validateKeyPackageWasm } from './glue.js';
-import type { MlsProcessedMessage } from './glue.js';
+import {
+  MlsClientHandle,
+  MlsDeliveryServiceHandle,
+  MlsExternalSenderHandle,
+  inspectMlsMessage as inspectMlsMessageWasm,
+  validateKeyPackage as validateKeyPackageWasm,
+} from './glue.js';
+import type { MlsCommitOutput, MlsProcessedMessage } from './glue.js';
 import { CryptoError } from './errors';
 import { callWasm, requireBytes } from './runtime';
 
@@ -36,7 +42,7 @@ export interface MlsCommitMerged {
   members: MlsMember[];
 }
 
-/** What to send after `commitPendingProposals`. */
+/** What to send after `commitPendingProposals` or `addMembers`. */
 export interface MlsCommitBundle {
   /** For the server, which accepts the first valid commit per epoch and fans it out. */
   commit: Uint8Array;
@@ -44,6 +50,34 @@ export interface MlsCommitBundle {
   welcome?: Uint8Array;
   /** The new epoch's GroupInfo, so the server can follow the group's public state. */
   groupInfo?: Uint8Array;
+}
+
+/**
+ * What anyone (the server) can read from an MLSMessage without group secrets. `groupId`,
+ * `epoch` and `contentType` are set for `public` and `private` messages only (RFC 9420 keeps
+ * them in the clear framing of both); Welcomes, GroupInfos and KeyPackages have none of them.
+ */
+export interface MlsMessageInfo {
+  wireFormat: 'public' | 'private' | 'welcome' | 'group-info' | 'key-package';
+  groupId?: Uint8Array;
+  epoch?: number;
+  contentType?: 'application' | 'proposal' | 'commit';
+}
+
+const WIRE_FORMATS: ReadonlySet<string> = new Set(['public', 'private', 'welcome', 'group-info', 'key-package']);
+const CONTENT_TYPES: ReadonlySet<string> = new Set(['application', 'proposal', 'commit']);
+
+function bundleFrom(output: MlsCommitOutput): MlsCommitBundle {
+  try {
+    const bundle: MlsCommitBundle = { commit: output.commit() };
+    const welcome = output.welcome();
+    const groupInfo = output.groupInfo();
+    if (welcome) bundle.welcome = welcome;
+    if (groupInfo) bundle.groupInfo = groupInfo;
+    return bundle;
+  } finally {
+    output.free();
+  }
 }
 
 function membersFrom(keys: Uint8Array, indices: Uint32Array): MlsMember[] {
@@ -150,16 +184,67 @@ export class MlsClient {
   }
 
   /**
-   * Creates a group (epoch 0, this client alone) whose single external sender is the server:
-   * `externalSenderPublicKey` is the server's Ed25519 key, `externalSenderCredential` any bytes
-   * naming it (reported as the sender of its proposals).
+   * Creates a group (epoch 0, this client alone).
+   *
+   * With `externalSenderPublicKey` (the server's Ed25519 key) and `externalSenderCredential`
+   * (any bytes naming it, reported as the sender of its proposals), the server is the group's
+   * single external sender: a channel group, whose membership only the server changes.
+   * Without both, it is a DM group: no external sender, the members add each other with
+   * `addMembers` and the server only relays. Giving just one of the two is `INVALID_INPUT`, so
+   * a caller that lost the credential does not silently create a DM group.
    */
-  createGroup(groupId: Uint8Array, externalSenderPublicKey: Uint8Array, externalSenderCredential: Uint8Array): void {
+  createGroup(groupId: Uint8Array): void;
+  createGroup(groupId: Uint8Array, externalSenderPublicKey: Uint8Array, externalSenderCredential: Uint8Array): void;
+  createGroup(groupId: Uint8Array, externalSenderPublicKey?: Uint8Array, externalSenderCredential?: Uint8Array): void {
     callWasm(() => {
       requireBytes('groupId', groupId);
+      if (externalSenderPublicKey === undefined && externalSenderCredential === undefined) {
+        this.#handle.createGroup(groupId);
+        return;
+      }
       requireBytes('externalSenderPublicKey', externalSenderPublicKey);
       requireBytes('externalSenderCredential', externalSenderCredential);
       this.#handle.createGroup(groupId, externalSenderPublicKey, externalSenderCredential);
+    });
+  }
+
+  /**
+   * A commit by this member adding the owners of `keyPackages` (1 to
+   * `MLS_MAX_KEY_PACKAGES_PER_CALL`; each checked like `validateKeyPackage`:
+   * `MLS_MALFORMED_MESSAGE` / `MLS_INVALID_KEY_PACKAGE` / `MLS_INVALID_CREDENTIAL`) → the
+   * commit, the Welcome for them (with the ratchet tree) and the new GroupInfo. Meant for DM
+   * groups: in a channel group the server refuses member Adds (`MLS_FORBIDDEN_PROPOSAL`) and
+   * proposes them itself. Like `commitPendingProposals` the commit stays pending until
+   * `mergePendingCommit` / `clearPendingCommit`.
+   */
+  addMembers(groupId: Uint8Array, keyPackages: Uint8Array[]): MlsCommitBundle {
+    return callWasm(() => {
+      requireBytes('groupId', groupId);
+      if (!Array.isArray(keyPackages)) throw CryptoError.invalidInput('keyPackages must be an array of Uint8Array');
+      requireCount('keyPackages.length', keyPackages.length, MLS_MAX_KEY_PACKAGES_PER_CALL);
+      keyPackages.forEach((keyPackage, i) => requireBytes(`keyPackages[${i}]`, keyPackage));
+      // Flat bytes plus lengths: one copy into WebAssembly memory, no JS objects on the Rust side.
+      const lengths = Uint32Array.from(keyPackages, (keyPackage) => keyPackage.length);
+      const flat = new Uint8Array(lengths.reduce((sum, length) => sum + length, 0));
+      let offset = 0;
+      for (const keyPackage of keyPackages) {
+        flat.set(keyPackage, offset);
+        offset += keyPackage.length;
+      }
+      return bundleFrom(this.#handle.addMembers(groupId, flat, lengths));
+    });
+  }
+
+  /**
+   * The 32-byte Ed25519 public keys of the group's external senders: empty for a DM group, the
+   * server's key for a channel group. A joiner compares it with the server key it knows: a
+   * Welcome names whatever external sender its creator chose, and that key may propose Adds.
+   */
+  externalSenders(groupId: Uint8Array): Uint8Array[] {
+    return callWasm(() => {
+      requireBytes('groupId', groupId);
+      const flat = this.#handle.externalSenders(groupId);
+      return Array.from({ length: flat.length / 32 }, (_, i) => flat.slice(32 * i, 32 * i + 32));
     });
   }
 
@@ -185,17 +270,7 @@ export class MlsClient {
   commitPendingProposals(groupId: Uint8Array): MlsCommitBundle {
     return callWasm(() => {
       requireBytes('groupId', groupId);
-      const output = this.#handle.commitPendingProposals(groupId);
-      try {
-        const bundle: MlsCommitBundle = { commit: output.commit() };
-        const welcome = output.welcome();
-        const groupInfo = output.groupInfo();
-        if (welcome) bundle.welcome = welcome;
-        if (groupInfo) bundle.groupInfo = groupInfo;
-        return bundle;
-      } finally {
-        output.free();
-      }
+      return bundleFrom(this.#handle.commitPendingProposals(groupId));
     });
   }
 
@@ -324,6 +399,39 @@ export function validateKeyPackage(keyPackage: Uint8Array): Uint8Array {
   return callWasm(() => {
     requireBytes('keyPackage', keyPackage);
     return validateKeyPackageWasm(keyPackage);
+  });
+}
+
+/**
+ * Reads the clear framing of one MLSMessage without any group state: its wire format and, for
+ * Public- and PrivateMessages, group id, epoch and content type. For the server, which holds no
+ * group secrets but must route messages and refuse the obviously wrong (a commit for another
+ * group or epoch, an application message sent in the clear). Verifies nothing — no signature,
+ * membership or decryption — so never trust the answer beyond routing. Throws
+ * `MLS_MALFORMED_MESSAGE` for anything that is not exactly one MLSMessage (trailing bytes
+ * included).
+ */
+export function inspectMlsMessage(bytes: Uint8Array): MlsMessageInfo {
+  return callWasm(() => {
+    requireBytes('bytes', bytes);
+    const inspection = inspectMlsMessageWasm(bytes);
+    try {
+      const wireFormat = inspection.wireFormat();
+      if (!WIRE_FORMATS.has(wireFormat)) throw CryptoError.internal(new Error(`unknown wire format ${wireFormat}`));
+      const info: MlsMessageInfo = { wireFormat: wireFormat as MlsMessageInfo['wireFormat'] };
+      const groupId = inspection.groupId();
+      const epoch = inspection.epoch();
+      const contentType = inspection.contentType();
+      if (groupId !== undefined) info.groupId = groupId;
+      if (epoch !== undefined) info.epoch = epoch;
+      if (contentType !== undefined) {
+        if (!CONTENT_TYPES.has(contentType)) throw CryptoError.internal(new Error(`unknown content type ${contentType}`));
+        info.contentType = contentType as NonNullable<MlsMessageInfo['contentType']>;
+      }
+      return info;
+    } finally {
+      inspection.free();
+    }
   });
 }
 
@@ -457,7 +565,11 @@ export class MlsDeliveryService {
   /**
    * Validates a commit (member sender, signature, current epoch, well-formed commit and path,
    * known proposals, credential rule) and, if valid, applies it: relay it then. A second commit
-   * for the same epoch fails with `MLS_WRONG_EPOCH`. The membership and confirmation tags are
+   * for the same epoch fails with `MLS_WRONG_EPOCH`. Only the server changes a channel's
+   * membership: a commit may cover this service's own proposals (by reference) and otherwise
+   * only rotate the committer's keys; any proposal of a member's (an inline Add from
+   * `addMembers`, a Remove, Update, PSK, ReInit, GroupContextExtensions, ExternalInit) is
+   * `MLS_FORBIDDEN_PROPOSAL`. The membership and confirmation tags are
    * MACs only members can check.
    */
   acceptCommit(groupId: Uint8Array, commit: Uint8Array): MlsAcceptedCommit {

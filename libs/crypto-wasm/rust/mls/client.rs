@@ -7,8 +7,10 @@ use openmls::prelude::*;
 
 use super::credential::{credential_with_key, member_public_key, validate_leaf};
 use super::errors::{
-    commit_error, create_message_error, merge_error, process_error, welcome_error,
+    add_members_error, commit_error, create_message_error, merge_error, process_error,
+    welcome_error,
 };
+use super::external_sender::verify_key_package;
 use super::provider::{IdentitySigner, Provider};
 use super::{CIPHERSUITE, MAX_PAST_EPOCHS};
 use crate::error::CryptoError;
@@ -212,26 +214,43 @@ impl MlsClient {
         external_sender_public_key: &[u8],
         external_sender_identity: &[u8],
     ) -> Result<(), CryptoError> {
+        let server_key = PublicKey::from_bytes(external_sender_public_key)?;
+        let external_sender = ExternalSender::new(
+            SignaturePublicKey::from(server_key.to_bytes().to_vec()),
+            BasicCredential::new(external_sender_identity.to_vec()).into(),
+        );
+        self.new_group(group_id, Some(external_sender))
+    }
+
+    /// Creates a direct-message group: this client alone, no external sender, so the server
+    /// can neither propose Adds nor Removes nor follow it as a delivery service. Members are
+    /// added by their own commits ([`add_members`](Self::add_members)).
+    pub fn create_dm_group(&mut self, group_id: &[u8]) -> Result<(), CryptoError> {
+        self.new_group(group_id, None)
+    }
+
+    fn new_group(
+        &mut self,
+        group_id: &[u8],
+        external_sender: Option<ExternalSender>,
+    ) -> Result<(), CryptoError> {
         if group_id.is_empty() || group_id.len() > 255 {
             return Err(CryptoError::MlsInvalidArgument);
         }
         if self.groups.contains_key(group_id) {
             return Err(CryptoError::MlsGroupExists);
         }
-        let server_key = PublicKey::from_bytes(external_sender_public_key)?;
-        let external_sender = ExternalSender::new(
-            SignaturePublicKey::from(server_key.to_bytes().to_vec()),
-            BasicCredential::new(external_sender_identity.to_vec()).into(),
-        );
-        let extensions = Extensions::single(Extension::ExternalSenders(vec![external_sender]))
-            .map_err(|_| CryptoError::MlsInternal)?;
-        let config = MlsGroupCreateConfig::builder()
+        let mut builder = MlsGroupCreateConfig::builder()
             .ciphersuite(CIPHERSUITE)
             .wire_format_policy(MIXED_PLAINTEXT_WIRE_FORMAT_POLICY)
             .max_past_epochs(MAX_PAST_EPOCHS)
-            .use_ratchet_tree_extension(true)
-            .with_group_context_extensions(extensions)
-            .build();
+            .use_ratchet_tree_extension(true);
+        if let Some(external_sender) = external_sender {
+            let extensions = Extensions::single(Extension::ExternalSenders(vec![external_sender]))
+                .map_err(|_| CryptoError::MlsInternal)?;
+            builder = builder.with_group_context_extensions(extensions);
+        }
+        let config = builder.build();
         let group = MlsGroup::new_with_group_id(
             &self.provider,
             &IdentitySigner(&self.identity),
@@ -372,6 +391,65 @@ impl MlsClient {
                 .map(|info| serialize(&MlsMessageOut::from(info)))
                 .transpose()?,
         })
+    }
+
+    /// A commit by this member adding the owners of `key_packages` (each an MLSMessage, checked
+    /// like [`validate_key_package`](super::validate_key_package): signature, version, lifetime,
+    /// ciphersuite, credential rule — `MlsInvalidKeyPackage` / `MlsInvalidCredential` /
+    /// `MlsMalformedMessage`). For groups without a server (DMs); in a channel group the server
+    /// refuses such a commit (`MlsForbiddenProposal`). The Welcome carries the ratchet tree.
+    /// Like [`commit_pending_proposals`](Self::commit_pending_proposals), the commit (which also
+    /// covers any stored proposals) stays pending until merged or cleared.
+    pub fn add_members(
+        &mut self,
+        group_id: &[u8],
+        key_packages: &[&[u8]],
+    ) -> Result<CommitOutput, CryptoError> {
+        if key_packages.is_empty() || key_packages.len() > MAX_KEY_PACKAGES_PER_CALL {
+            return Err(CryptoError::MlsInvalidArgument);
+        }
+        let key_packages = key_packages
+            .iter()
+            .map(|bytes| verify_key_package(bytes).map(|(_, key_package)| key_package))
+            .collect::<Result<Vec<_>, _>>()?;
+        let provider = &self.provider;
+        let signer = IdentitySigner(&self.identity);
+        let group = self
+            .groups
+            .get_mut(group_id)
+            .ok_or(CryptoError::MlsUnknownGroup)?;
+        let (commit, welcome, group_info) = group
+            .add_members(provider, &signer, &key_packages)
+            .map_err(add_members_error)?;
+        Ok(CommitOutput {
+            commit: serialize(&commit)?,
+            welcome: Some(serialize(&welcome)?),
+            group_info: group_info
+                .map(|info| serialize(&MlsMessageOut::from(info)))
+                .transpose()?,
+        })
+    }
+
+    /// The 32-byte Ed25519 public keys of the group's external senders, in extension order:
+    /// empty for a DM group, the server's key for a channel group. A joiner checks it against
+    /// the server key it knows before trusting the group (a rogue creator could name another).
+    pub fn external_senders(&self, group_id: &[u8]) -> Result<Vec<Vec<u8>>, CryptoError> {
+        let Some(senders) = self.group(group_id)?.extensions().external_senders() else {
+            return Ok(Vec::new());
+        };
+        senders
+            .iter()
+            .map(|sender| {
+                // ExternalSender's fields are crate-private in OpenMLS; its TLS encoding starts
+                // with the signature key (a variable-length byte vector).
+                let encoded = sender
+                    .tls_serialize_detached()
+                    .map_err(|_| CryptoError::MlsInternal)?;
+                let key = SignaturePublicKey::tls_deserialize(&mut encoded.as_slice())
+                    .map_err(|_| CryptoError::MlsInternal)?;
+                Ok(key.as_slice().to_vec())
+            })
+            .collect()
     }
 
     /// Applies this client's pending commit (the server accepted it). Returns the new epoch

@@ -28,6 +28,27 @@ pub struct AcceptedCommit {
     pub committer: [u8; 32],
 }
 
+/// The commit policy of channel groups: only the server changes membership. Every proposal a
+/// commit covers must be one of the server's (sent by the external sender) and committed by
+/// reference, i.e. one this service issued and remembers. Anything else — inline Add, Remove,
+/// Update, PreSharedKey, ReInit, GroupContextExtensions, ExternalInit (or any proposal by
+/// value, or a member's proposal by reference) — is `MlsForbiddenProposal`. A commit without
+/// proposals (the committer's own path only: a key rotation) is fine.
+///
+/// Without this a member could add or remove people on its own authority, bypassing the
+/// server's access control, and every other member would accept it (the commit is valid MLS).
+fn check_commit_policy(staged: &StagedCommit) -> Result<(), CryptoError> {
+    let all_from_server = staged.queued_proposals().all(|queued| {
+        matches!(queued.sender(), Sender::External(_))
+            && matches!(queued.proposal_or_ref_type(), ProposalOrRefType::Reference)
+    });
+    if all_from_server {
+        Ok(())
+    } else {
+        Err(CryptoError::MlsForbiddenProposal)
+    }
+}
+
 /// The server's tracking of the groups it is the external sender of.
 pub struct DeliveryService {
     key: ExternalSenderKey,
@@ -155,8 +176,9 @@ impl DeliveryService {
     /// Validates a commit (an MLSMessage with a PublicMessage) against the tracked state — the
     /// sender is a current member and its signature verifies, the epoch is current, the commit
     /// and its update path are well-formed, referenced proposals are known, new leaves follow
-    /// the credential rule — and, if valid, applies it: the group moves to the next epoch, so a
-    /// second commit for the same epoch is then `MlsWrongEpoch` (first valid commit wins).
+    /// the credential rule, and it makes no proposal of its own (`MlsForbiddenProposal`, see
+    /// [`check_commit_policy`]) — and, if valid, applies it: the group moves to the next epoch,
+    /// so a second commit for the same epoch is then `MlsWrongEpoch` (first valid commit wins).
     ///
     /// Not checkable here: the membership and confirmation tags, which are MACs under group
     /// secrets the server does not hold. Members check them when they process the commit.
@@ -184,6 +206,7 @@ impl DeliveryService {
         let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
             return Err(CryptoError::MlsMalformedMessage);
         };
+        check_commit_policy(&staged)?;
         for add in staged.add_proposals() {
             let leaf = add.add_proposal().key_package().leaf_node();
             validate_leaf(leaf.credential(), leaf.signature_key().as_slice())?;

@@ -69,6 +69,19 @@ pub(crate) fn commit_error<E>(error: CommitToPendingProposalsError<E>) -> Crypto
     }
 }
 
+pub(crate) fn add_members_error<E>(error: AddMembersError<E>) -> CryptoError {
+    match error {
+        AddMembersError::GroupStateError(_) => CryptoError::MlsInvalidState,
+        AddMembersError::EmptyInput(_) => CryptoError::MlsInvalidArgument,
+        // E.g. a key package of someone already in the group.
+        AddMembersError::CreateCommitError(CreateCommitError::ProposalValidationError(_)) => {
+            CryptoError::MlsInvalidKeyPackage
+        }
+        AddMembersError::CreateCommitError(_) => CryptoError::MlsInvalidState,
+        _ => CryptoError::MlsInternal,
+    }
+}
+
 pub(crate) fn merge_error<E>(_error: MergeCommitError<E>) -> CryptoError {
     CryptoError::MlsInternal
 }

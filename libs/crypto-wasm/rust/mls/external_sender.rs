@@ -85,7 +85,9 @@ pub fn validate_key_package(bytes: &[u8]) -> Result<[u8; PUBLIC_KEY_LENGTH], Cry
     verify_key_package(bytes).map(|(key, _)| key)
 }
 
-fn verify_key_package(bytes: &[u8]) -> Result<([u8; PUBLIC_KEY_LENGTH], KeyPackage), CryptoError> {
+pub(crate) fn verify_key_package(
+    bytes: &[u8],
+) -> Result<([u8; PUBLIC_KEY_LENGTH], KeyPackage), CryptoError> {
     let key_package = match parse_message(bytes)?.extract() {
         MlsMessageBodyIn::KeyPackage(key_package) => key_package,
         _ => return Err(CryptoError::MlsMalformedMessage),

@@ -13,6 +13,9 @@
 //!   one per epoch wins) and issues proposals at the current epoch.
 //! * Application messages of the last [`MAX_PAST_EPOCHS`] epochs still decrypt, so nothing sent
 //!   during an epoch change is lost.
+//! * Direct-message groups have no external sender: their members add each other
+//!   ([`MlsClient::add_members`]) and the server only relays ciphertext.
+//! * [`inspect_message`] reads an MLSMessage's clear framing without any state (the server).
 //! * Sans-IO: bytes in, bytes out. The whole client state can be exported and restored.
 
 mod client;
@@ -20,6 +23,7 @@ mod credential;
 mod delivery;
 mod errors;
 mod external_sender;
+mod inspect;
 mod provider;
 
 pub use client::{
@@ -28,6 +32,7 @@ pub use client::{
 };
 pub use delivery::{AcceptedCommit, DeliveryService};
 pub use external_sender::{validate_key_package, ExternalSenderKey};
+pub use inspect::{inspect_message, MessageContentType, MessageInfo, MessageWireFormat};
 
 use openmls::prelude::Ciphersuite;
 

@@ -854,3 +854,267 @@ fn delivery_service_only_tracks_groups_it_is_the_external_sender_of() {
     info[last] ^= 1;
     assert!(ds.track_group(&info, None).is_err());
 }
+
+#[test]
+fn delivery_service_refuses_commits_with_member_proposals() {
+    let (mut ds, mut alice) = tracked();
+    let mut bob = client(2);
+    ds_add(&mut ds, &mut alice, &mut [], &mut bob);
+
+    // Alice adds Carol on her own authority: an inline Add from a member.
+    let carol = client(3).key_packages(1).unwrap().remove(0);
+    let inline = alice.add_members(GROUP, &[&carol]).unwrap();
+    assert_eq!(
+        ds.accept_commit(GROUP, &inline.commit).unwrap_err(),
+        CryptoError::MlsForbiddenProposal
+    );
+    assert_eq!(ds.epoch(GROUP).unwrap(), 1);
+    assert_eq!(ds.members(GROUP).unwrap().len(), 2);
+    alice.clear_pending_commit(GROUP).unwrap();
+
+    // The server's own Add, committed by reference together with an inline Add: still refused.
+    let mut dave = client(4);
+    let proposal = ds
+        .propose_add(GROUP, &dave.key_packages(1).unwrap().remove(0))
+        .unwrap();
+    alice.process_message(GROUP, &proposal).unwrap();
+    bob.process_message(GROUP, &proposal).unwrap();
+    let mixed = alice.add_members(GROUP, &[&carol]).unwrap();
+    assert_eq!(
+        ds.accept_commit(GROUP, &mixed.commit).unwrap_err(),
+        CryptoError::MlsForbiddenProposal
+    );
+    alice.clear_pending_commit(GROUP).unwrap();
+
+    // Only the server's proposal: accepted.
+    let out = alice.commit_pending_proposals(GROUP).unwrap();
+    let accepted = ds.accept_commit(GROUP, &out.commit).unwrap();
+    assert_eq!(accepted.epoch, 2);
+    assert_eq!(
+        accepted
+            .members
+            .iter()
+            .map(|m| m.public_key)
+            .collect::<Vec<_>>(),
+        vec![pk(&alice), pk(&bob), pk(&dave)]
+    );
+    alice.merge_pending_commit(GROUP).unwrap();
+    bob.process_message(GROUP, &out.commit).unwrap();
+    dave.join_from_welcome(&out.welcome.unwrap(), None).unwrap();
+
+    // No proposals at all (a key rotation): accepted.
+    let rotation = bob.commit_pending_proposals(GROUP).unwrap();
+    assert_eq!(ds.accept_commit(GROUP, &rotation.commit).unwrap().epoch, 3);
+}
+
+const DM: &[u8] = b"dm-alice-bob";
+
+/// Alice's DM group with Bob added by Alice's own commit; both joined.
+fn dm_pair() -> (MlsClient, MlsClient) {
+    let (mut alice, mut bob) = (client(1), client(2));
+    alice.create_dm_group(DM).unwrap();
+    let key_package = bob.key_packages(1).unwrap().remove(0);
+    let out = alice.add_members(DM, &[&key_package]).unwrap();
+    assert!(out.group_info.is_some());
+    // Pending until merged, as with commit_pending_proposals.
+    assert_eq!(alice.epoch(DM).unwrap(), 0);
+    alice.merge_pending_commit(DM).unwrap();
+    // The Welcome carries the ratchet tree: nothing else is needed to join.
+    assert_eq!(
+        bob.join_from_welcome(&out.welcome.unwrap(), None).unwrap(),
+        DM
+    );
+    (alice, bob)
+}
+
+fn read_dm(receiver: &mut MlsClient, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    match receiver.process_message(DM, message)? {
+        Processed::Application { plaintext, .. } => Ok(plaintext),
+        other => panic!("expected an application message, got {other:?}"),
+    }
+}
+
+#[test]
+fn dm_group_members_add_each_other_and_talk_both_ways() {
+    let (mut alice, mut bob) = dm_pair();
+    assert_eq!(alice.epoch(DM).unwrap(), 1);
+    assert_eq!(bob.members(DM).unwrap(), alice.members(DM).unwrap());
+    assert_eq!(alice.external_senders(DM).unwrap(), Vec::<Vec<u8>>::new());
+    assert_eq!(bob.external_senders(DM).unwrap(), Vec::<Vec<u8>>::new());
+
+    let to_bob = alice.encrypt(DM, b"hi bob").unwrap();
+    assert_eq!(
+        bob.process_message(DM, &to_bob).unwrap(),
+        Processed::Application {
+            plaintext: b"hi bob".to_vec(),
+            sender: MessageSender::Member(pk(&alice)),
+            epoch: 1,
+        }
+    );
+    let to_alice = bob.encrypt(DM, b"hi alice").unwrap();
+    let mut tampered = to_alice.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert_eq!(
+        read_dm(&mut alice, &tampered).unwrap_err(),
+        CryptoError::MlsDecryptionFailed
+    );
+    assert_eq!(read_dm(&mut alice, &to_alice).unwrap(), b"hi alice");
+    assert_eq!(
+        read_dm(&mut bob, &to_bob).unwrap_err(),
+        CryptoError::MlsReplay
+    );
+    assert_eq!(
+        bob.epoch_authenticator(DM).unwrap(),
+        alice.epoch_authenticator(DM).unwrap()
+    );
+}
+
+#[test]
+fn external_senders_of_a_channel_group_is_the_server_key() {
+    let (alice, bob, _) = three();
+    let server_key = server().public_key().to_bytes().to_vec();
+    assert_eq!(
+        alice.external_senders(GROUP).unwrap(),
+        vec![server_key.clone()]
+    );
+    assert_eq!(bob.external_senders(GROUP).unwrap(), vec![server_key]);
+    assert_eq!(
+        alice.external_senders(b"nope").unwrap_err(),
+        CryptoError::MlsUnknownGroup
+    );
+}
+
+#[test]
+fn add_members_checks_its_key_packages() {
+    let (mut alice, _bob) = dm_pair();
+    let good = client(3).key_packages(1).unwrap().remove(0);
+    let mut damaged = good.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    assert_eq!(
+        alice.add_members(DM, &[&good, &damaged]).unwrap_err(),
+        CryptoError::MlsInvalidKeyPackage
+    );
+    assert_eq!(
+        alice.add_members(DM, &[b"garbage"]).unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+    assert_eq!(
+        alice.add_members(DM, &[]).unwrap_err(),
+        CryptoError::MlsInvalidArgument
+    );
+    assert_eq!(
+        alice.add_members(b"nope", &[&good]).unwrap_err(),
+        CryptoError::MlsUnknownGroup
+    );
+    // A key package whose credential is not its signature key.
+    let mallory = Identity::from_secret_key(&[9; 32]).unwrap();
+    let forged = KeyPackage::builder()
+        .build(
+            CIPHERSUITE,
+            &Provider::default(),
+            &IdentitySigner(&mallory),
+            CredentialWithKey {
+                credential: BasicCredential::new(pk(&client(5)).to_vec()).into(),
+                signature_key: SignaturePublicKey::from(mallory.public_key().to_bytes().to_vec()),
+            },
+        )
+        .unwrap();
+    let forged = MlsMessageOut::from(forged.key_package().clone())
+        .tls_serialize_detached()
+        .unwrap();
+    assert_eq!(
+        alice.add_members(DM, &[&forged]).unwrap_err(),
+        CryptoError::MlsInvalidCredential
+    );
+    // Nothing was staged by the failures: a valid add still works.
+    assert_eq!(alice.epoch(DM).unwrap(), 1);
+    alice.add_members(DM, &[&good]).unwrap();
+    assert!(matches!(
+        alice.merge_pending_commit(DM).unwrap(),
+        Processed::Commit { epoch: 2, ref members, removed: false } if members.len() == 3
+    ));
+}
+
+#[test]
+fn inspect_reads_the_clear_framing() {
+    let (mut alice, mut bob, _) = three();
+    let key_package = client(4).key_packages(1).unwrap().remove(0);
+    assert_eq!(
+        inspect_message(&key_package).unwrap(),
+        MessageInfo {
+            wire_format: MessageWireFormat::KeyPackage,
+            group_id: None,
+            epoch: None,
+            content_type: None,
+        }
+    );
+    let proposal = server().propose_add(GROUP, 2, &key_package).unwrap();
+    assert_eq!(
+        inspect_message(&proposal).unwrap(),
+        MessageInfo {
+            wire_format: MessageWireFormat::Public,
+            group_id: Some(GROUP.to_vec()),
+            epoch: Some(2),
+            content_type: Some(MessageContentType::Proposal),
+        }
+    );
+    alice.process_message(GROUP, &proposal).unwrap();
+    let out = alice.commit_pending_proposals(GROUP).unwrap();
+    assert_eq!(
+        inspect_message(&out.commit).unwrap(),
+        MessageInfo {
+            wire_format: MessageWireFormat::Public,
+            group_id: Some(GROUP.to_vec()),
+            epoch: Some(2),
+            content_type: Some(MessageContentType::Commit),
+        }
+    );
+    let welcome = out.welcome.unwrap();
+    assert_eq!(
+        inspect_message(&welcome).unwrap().wire_format,
+        MessageWireFormat::Welcome
+    );
+    assert_eq!(inspect_message(&welcome).unwrap().group_id, None);
+    assert_eq!(
+        inspect_message(&out.group_info.unwrap()).unwrap(),
+        MessageInfo {
+            wire_format: MessageWireFormat::GroupInfo,
+            group_id: None,
+            epoch: None,
+            content_type: None,
+        }
+    );
+    alice.clear_pending_commit(GROUP).unwrap();
+    let message = bob.encrypt(GROUP, b"secret").unwrap();
+    assert_eq!(
+        inspect_message(&message).unwrap(),
+        MessageInfo {
+            wire_format: MessageWireFormat::Private,
+            group_id: Some(GROUP.to_vec()),
+            epoch: Some(2),
+            content_type: Some(MessageContentType::Application),
+        }
+    );
+
+    let mut trailing = message.clone();
+    trailing.push(0);
+    for bad in [
+        &trailing[..],
+        &message[..message.len() - 1],
+        b"garbage",
+        b"",
+    ] {
+        assert_eq!(
+            inspect_message(bad).unwrap_err(),
+            CryptoError::MlsMalformedMessage
+        );
+    }
+    // Two messages back to back are not one message.
+    let two = [message.clone(), message].concat();
+    assert_eq!(
+        inspect_message(&two).unwrap_err(),
+        CryptoError::MlsMalformedMessage
+    );
+}

@@ -10,8 +10,9 @@ use zeroize::Zeroizing;
 use super::error::CryptoFailure;
 use crate::error::CryptoError;
 use crate::mls::{
-    AcceptedCommit, CommitOutput, DeliveryService, ExternalSenderKey, GroupMember, MessageSender,
-    MlsClient, Processed, ProposalAction,
+    AcceptedCommit, CommitOutput, DeliveryService, ExternalSenderKey, GroupMember,
+    MessageContentType, MessageInfo, MessageSender, MessageWireFormat, MlsClient, Processed,
+    ProposalAction,
 };
 
 fn epoch_to_js(epoch: u64) -> f64 {
@@ -216,19 +217,54 @@ impl MlsClientHandle {
         Ok(self.0.last_resort_key_package()?)
     }
 
-    /// Creates a group with the server as external sender.
+    /// Creates a group: with the server as external sender when both its key and credential
+    /// are given, a DM group (no external sender) when neither is.
     #[wasm_bindgen(js_name = createGroup)]
     pub fn create_group(
         &mut self,
         group_id: &[u8],
-        external_sender_public_key: &[u8],
-        external_sender_credential: &[u8],
+        external_sender_public_key: Option<Vec<u8>>,
+        external_sender_credential: Option<Vec<u8>>,
     ) -> Result<(), CryptoFailure> {
-        Ok(self.0.create_group(
-            group_id,
-            external_sender_public_key,
-            external_sender_credential,
-        )?)
+        match (external_sender_public_key, external_sender_credential) {
+            (Some(key), Some(credential)) => {
+                Ok(self.0.create_group(group_id, &key, &credential)?)
+            }
+            (None, None) => Ok(self.0.create_dm_group(group_id)?),
+            _ => Err(CryptoError::MlsInvalidArgument.into()),
+        }
+    }
+
+    /// A member commit adding key packages given back to back (`key_packages`) with their
+    /// lengths (`lengths`).
+    #[wasm_bindgen(js_name = addMembers)]
+    pub fn add_members(
+        &mut self,
+        group_id: &[u8],
+        key_packages: &[u8],
+        lengths: &[u32],
+    ) -> Result<MlsCommitOutput, CryptoFailure> {
+        let mut rest = key_packages;
+        let mut split = Vec::with_capacity(lengths.len());
+        for &length in lengths {
+            let length = length as usize;
+            if length > rest.len() {
+                return Err(CryptoError::MlsInvalidArgument.into());
+            }
+            let (head, tail) = rest.split_at(length);
+            split.push(head);
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            return Err(CryptoError::MlsInvalidArgument.into());
+        }
+        Ok(MlsCommitOutput(self.0.add_members(group_id, &split)?))
+    }
+
+    /// The external senders' 32-byte public keys, back to back (empty for a DM group).
+    #[wasm_bindgen(js_name = externalSenders)]
+    pub fn external_senders(&self, group_id: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        Ok(self.0.external_senders(group_id)?.concat())
     }
 
     /// Verifies and applies one incoming message.
@@ -367,6 +403,57 @@ impl MlsClientHandle {
 #[wasm_bindgen(js_name = validateKeyPackage)]
 pub fn validate_key_package(key_package: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
     Ok(crate::mls::validate_key_package(key_package)?.to_vec())
+}
+
+/// The clear facts of one MLSMessage (see rust/mls/inspect.rs).
+#[wasm_bindgen(js_name = MlsMessageInspection)]
+pub struct MlsMessageInspection(MessageInfo);
+
+#[wasm_bindgen(js_class = MlsMessageInspection)]
+impl MlsMessageInspection {
+    /// "public", "private", "welcome", "group-info" or "key-package".
+    #[wasm_bindgen(js_name = wireFormat)]
+    pub fn wire_format(&self) -> String {
+        match self.0.wire_format {
+            MessageWireFormat::Public => "public",
+            MessageWireFormat::Private => "private",
+            MessageWireFormat::Welcome => "welcome",
+            MessageWireFormat::GroupInfo => "group-info",
+            MessageWireFormat::KeyPackage => "key-package",
+        }
+        .to_owned()
+    }
+
+    /// The group id of a Public- or PrivateMessage.
+    #[wasm_bindgen(js_name = groupId)]
+    pub fn group_id(&self) -> Option<Vec<u8>> {
+        self.0.group_id.clone()
+    }
+
+    /// The epoch of a Public- or PrivateMessage.
+    #[wasm_bindgen(js_name = epoch)]
+    pub fn epoch(&self) -> Option<f64> {
+        self.0.epoch.map(epoch_to_js)
+    }
+
+    /// "application", "proposal" or "commit" for a Public- or PrivateMessage.
+    #[wasm_bindgen(js_name = contentType)]
+    pub fn content_type(&self) -> Option<String> {
+        self.0.content_type.map(|kind| {
+            match kind {
+                MessageContentType::Application => "application",
+                MessageContentType::Proposal => "proposal",
+                MessageContentType::Commit => "commit",
+            }
+            .to_owned()
+        })
+    }
+}
+
+/// Parses one MLSMessage (no state, nothing verified) and reports its clear framing.
+#[wasm_bindgen(js_name = inspectMlsMessage)]
+pub fn inspect_mls_message(message: &[u8]) -> Result<MlsMessageInspection, CryptoFailure> {
+    Ok(MlsMessageInspection(crate::mls::inspect_message(message)?))
 }
 
 /// The server's key as a group's external sender.
