@@ -24,8 +24,10 @@ export default [
             { sourceTag: 'scope:audio', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:ui', onlyDependOnLibsWithTags: ['scope:protocol'] },
             { sourceTag: 'scope:session', onlyDependOnLibsWithTags: ['scope:protocol'] },
+            // The encrypted-chat engine: MLS (crypto) driven over a session.
+            { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session'] },
             // The test harness drives real clients, so it may use every client-side lib.
-            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session'] },
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session', 'scope:chat'] },
           ],
         },
       ],

@@ -14,6 +14,7 @@ module.exports = {
     '^@lemon/audio$': path.join(root, 'libs/audio/src/index.ts'),
     '^@lemon/ui$': path.join(root, 'libs/ui/src/index.ts'),
     '^@lemon/session$': path.join(root, 'libs/session/src/index.ts'),
+    '^@lemon/chat$': path.join(root, 'libs/chat/src/index.ts'),
     '^@lemon/testing$': path.join(root, 'tools/testing/index.ts'),
   },
   testTimeout: 30000,

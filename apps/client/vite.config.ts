@@ -18,6 +18,7 @@ export default defineConfig({
     alias: [
       { find: /^@lemon\/protocol$/, replacement: lib('protocol/src/index.ts') },
       { find: /^@lemon\/session$/, replacement: lib('session/src/index.ts') },
+      { find: /^@lemon\/chat$/, replacement: lib('chat/src/index.ts') },
       { find: /^@lemon\/ui$/, replacement: lib('ui/src/index.ts') },
       { find: /^@lemon\/crypto-wasm$/, replacement: lib('crypto-wasm/src/index.ts') },
       // The built module itself, imported with ?inline (see src/crypto/load.ts).
