@@ -19,7 +19,14 @@ export type IconName =
   | 'copy'
   | 'info'
   | 'warning'
-  | 'check';
+  | 'check'
+  | 'image'
+  | 'send'
+  | 'bell'
+  | 'key'
+  | 'arrowDown'
+  | 'more'
+  | 'lock';
 
 // Functions, not elements: a Solid JSX element is one DOM node and can be inserted only once.
 const PATHS: Record<IconName, () => JSX.Element> = {
@@ -107,6 +114,39 @@ const PATHS: Record<IconName, () => JSX.Element> = {
     </>
   ),
   check: () => <path d="M5 12l5 5 9-10" />,
+  image: () => (
+    <>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <circle cx="9" cy="10" r="1.6" />
+      <path d="M4 17l5-4.5 3.5 3 3-2.5L20 17" />
+    </>
+  ),
+  send: () => (
+    <>
+      <path d="M4 12l16-7-6 16-3-7-7-2z" />
+      <path d="M11 14l9-9" />
+    </>
+  ),
+  bell: () => (
+    <>
+      <path d="M6 16V11a6 6 0 0112 0v5l1.5 2h-15L6 16z" />
+      <path d="M10 20.5a2.2 2.2 0 004 0" />
+    </>
+  ),
+  key: () => (
+    <>
+      <circle cx="8" cy="14" r="4" />
+      <path d="M11 11l8-8M16 6l2.5 2.5M14 8l2 2" />
+    </>
+  ),
+  arrowDown: () => <path d="M12 5v14M6 13l6 6 6-6" />,
+  more: () => <path d="M6 12h.01M12 12h.01M18 12h.01" />,
+  lock: () => (
+    <>
+      <rect x="5" y="11" width="14" height="9" rx="2" />
+      <path d="M8 11V8a4 4 0 018 0v3" />
+    </>
+  ),
 };
 
 export interface IconProps {
