@@ -107,6 +107,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return this.group?.state ?? null;
   }
 
+  /** Whether a channel message could be encrypted right now. */
+  get canSendNow(): boolean {
+    return this.group?.canSend ?? false;
+  }
+
   epochCode(): Uint8Array | null {
     return this.group?.epochCode() ?? null;
   }

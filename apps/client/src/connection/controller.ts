@@ -13,6 +13,7 @@ import {
   type RequestType,
   type ResponseData,
   type User,
+  type BinaryRequestType,
 } from '@lemon/protocol';
 import {
   Session,
@@ -282,9 +283,9 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     session.start();
   };
 
-  const request = <K extends RequestType>(type: K, data: RequestData<K>): Promise<ResponseData<K>> => {
+  const request = <K extends Exclude<RequestType, BinaryRequestType>>(type: K, data: RequestData<K>): Promise<ResponseData<K>> => {
     if (!current || phase() !== 'online') return Promise.reject(new ProtocolError(ErrorCode.DISCONNECTED));
-    return current.session.request(type, data);
+    return current.session.request(type, data) as Promise<ResponseData<K>>;
   };
 
   const controller: ConnectionController = {
