@@ -5,7 +5,9 @@ import WebSocket from 'ws';
 
 /** A socket factory for Node: the `ws` package speaks the same API as the browser's WebSocket. */
 export function nodeSocket(url: string): SocketLike {
-  return new WebSocket(url) as unknown as SocketLike;
+  // One message per event-loop turn, as in browsers: listeners attached right after login
+  // (the chat engine) must not miss events that arrived in the same read as the login reply.
+  return new WebSocket(url, { allowSynchronousEvents: false }) as unknown as SocketLike;
 }
 
 export interface TestClient {

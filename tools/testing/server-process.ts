@@ -37,6 +37,8 @@ export interface StartOptions {
   /** A fixed port (e.g. to restart a server where clients expect it); by default the OS picks one. */
   port?: number;
   args?: string[];
+  /** Flags for node itself, before the script (e.g. --heapsnapshot-signal). */
+  nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }
@@ -60,7 +62,7 @@ export function removeTempDirs(): void {
  */
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeTempDir();
-  const child = spawn(process.execPath, [SERVER_MAIN, '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_MAIN, '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,9 +11,10 @@ import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { toBase64Url } from '@lemon/protocol';
 import type { ServerConfig } from './config';
 import type { ServerContext } from './handlers/context';
+import { createChannelGroups } from './groups/create';
 import { createHttpHandler } from './http/handler';
 import { loadOrCreateServerKey } from './identity/server-key';
-import { logger } from './log';
+import { errorFields, logger } from './log';
 import { InMemoryPresence } from './presence/registry';
 import { lockDataDir, prepareDataDir } from './storage/data-dir';
 import { openStorage, type Storage } from './storage/db';
@@ -63,6 +64,24 @@ function timeout(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** How often expired DMs and blobs are deleted (also once at start). */
+export const RETENTION_SWEEP_MS = 3_600_000;
+
+/** Runs the retention sweep now and then every RETENTION_SWEEP_MS (unref'd); returns the timer. */
+function startRetentionSweep(storage: Storage, config: ServerConfig): NodeJS.Timeout {
+  const sweep = () => {
+    if (!storage.isOpen) return;
+    try {
+      const { dms, blobs } = storage.sweep(config.limits);
+      if (dms + blobs.expired + blobs.missingFiles + blobs.orphanFiles > 0) log.info('retention sweep', { dms, ...blobs });
+    } catch (error) {
+      log.error('retention sweep failed', errorFields(error));
+    }
+  };
+  sweep();
+  return setInterval(sweep, RETENTION_SWEEP_MS).unref();
+}
+
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   await initCryptoFromFile(options.wasmPath);
   prepareDataDir(config.dataDir);
@@ -81,12 +100,20 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const { identity } = loadOrCreateServerKey(config.dataDir);
     const startedAt = monotonicClock();
     let shuttingDown = false;
+    const presence = new InMemoryPresence();
+    const channelGroups = createChannelGroups({
+      secretKey: () => identity.exportSecretKey(),
+      keyPackages: storage.keyPackages,
+      presence,
+      responseTimeoutMs: config.limits.mlsResponseTimeoutMs,
+    });
     const ctx: ServerContext = {
       config,
       storage,
-      presence: new InMemoryPresence(),
+      presence,
       serverKey: { raw: identity.publicKey, base64: toBase64Url(identity.publicKey) },
       admins: new Set(config.admins),
+      channelGroups,
       now: monotonicClock,
       isShuttingDown: () => shuttingDown,
     };
@@ -103,6 +130,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     server.requestTimeout = 30_000;
     const transport = attachWebSocket(server, ctx);
     const address = await listen(server, config.port, config.host);
+    const sweepTimer = startRetentionSweep(storage, config);
 
     const scheme = config.tls ? 'https' : 'http';
     const origin = `${displayHost(config.host)}:${address.port}`;
@@ -120,9 +148,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           shuttingDown = true;
           const stoppedListening = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
+          channelGroups.close();
           await transport.shutdown(reason, config.limits.shutdownTimeoutMs);
           server.closeAllConnections();
           await Promise.race([stoppedListening, timeout(1000)]);
+          clearInterval(sweepTimer);
           storage.close();
           lock.release();
         })();

@@ -33,6 +33,7 @@ import { logger } from '../log';
 import { broadcastEvent } from '../presence/broadcast';
 import { CloseCode } from '../transport/close-codes';
 import type { Handler, IssuedChallenge, ServerContext, Session } from './context';
+import { startDmDelivery } from './dm';
 
 const log = logger('auth');
 
@@ -105,7 +106,7 @@ function acceptedAddresses(ctx: ServerContext, session: Session): Set<string> {
 export const login: Handler<'auth.login'> = (ctx, session, data) => {
   if (session.member) throw new ProtocolError(ErrorCode.ALREADY_AUTHENTICATED);
   try {
-    return verifiedLogin(ctx, session, data, undefined);
+    return verifiedLogin(ctx, session, data);
   } catch (error) {
     const code = error instanceof ProtocolError ? error.code : ErrorCode.INTERNAL;
     log.info('login failed', { conn: session.id, code });
@@ -133,6 +134,7 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
   const previous = ctx.presence.get(userId);
   if (previous) {
     ctx.presence.leave(previous.member);
+    ctx.channelGroups.userMoved(userId, previous.user.channelId, null);
     previous.member.send(
       encodeError(null, new ProtocolError(ErrorCode.ALREADY_CONNECTED, 'This identity logged in from another connection.')),
     );
@@ -144,6 +146,9 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
   const member = session.becomeMember(userId, toBase64Url(publicKey));
   const channelId = ctx.storage.channels.defaultChannelId;
   ctx.presence.join(member, user.displayName, channelId);
+  ctx.channelGroups.userLoggedIn(userId, channelId);
+  // Queued DMs follow the login response (pushed from setImmediate, after the reply is written).
+  startDmDelivery(ctx, member);
   const self = { id: userId, displayName: user.displayName, publicKey: member.publicKey, channelId };
   broadcastEvent(ctx.presence, 'user.connected', { user: self }, { exceptUserId: userId });
   log.info('login', { conn: session.id, userId, firstLogin: created, online: ctx.presence.size });
@@ -163,7 +168,9 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
 export function disconnect(ctx: ServerContext, session: Session): void {
   const member = session.member;
   if (!member) return;
+  const channelId = ctx.presence.get(member.userId)?.user.channelId;
   const wasCurrent = ctx.presence.leave(member);
+  if (wasCurrent && channelId !== undefined) ctx.channelGroups.userMoved(member.userId, channelId, null);
   if (ctx.storage.isOpen) ctx.storage.users.touch(member.userId);
   if (wasCurrent && !ctx.isShuttingDown()) broadcastEvent(ctx.presence, 'user.disconnected', { userId: member.userId });
   log.info('logout', { conn: session.id, userId: member.userId, replaced: !wasCurrent, online: ctx.presence.size });

@@ -38,9 +38,11 @@ function announceReordered(ctx: ServerContext, reordered: readonly StoredChannel
 export const joinChannel: Handler<'channel.join'> = (ctx, session, data) => {
   const { userId } = memberOf(session);
   existing(ctx, data.channelId);
-  if (ctx.presence.get(userId)?.user.channelId !== data.channelId) {
+  const from = ctx.presence.get(userId)?.user.channelId;
+  if (from !== data.channelId) {
     ctx.presence.move(userId, data.channelId);
     broadcastEvent(ctx.presence, 'user.moved', { userId, channelId: data.channelId });
+    ctx.channelGroups.userMoved(userId, from ?? null, data.channelId);
     log.debug('joined', { userId, channelId: data.channelId });
   }
   return { channelId: data.channelId };
@@ -82,6 +84,7 @@ export const deleteChannel: Handler<'channel.delete'> = (ctx, session, data) => 
     for (const { user } of ctx.presence.inChannel(channelId)) {
       ctx.presence.move(user.id, fallback);
       broadcastEvent(ctx.presence, 'user.moved', { userId: user.id, channelId: fallback });
+      ctx.channelGroups.userMoved(user.id, channelId, fallback);
     }
   }
   broadcastEvent(ctx.presence, 'channel.deleted', { channelIds: deleted });

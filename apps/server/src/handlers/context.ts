@@ -6,6 +6,7 @@
  */
 import { ErrorCode, ProtocolError, type BinaryRequestType, type RequestData, type RequestType, type ResponseOf } from '@lemon/protocol';
 import type { ServerConfig } from '../config';
+import type { ChannelGroups } from '../groups/channel-groups';
 import type { Member, Presence } from '../presence/registry';
 import type { Storage } from '../storage/db';
 
@@ -16,6 +17,8 @@ export interface ServerContext {
   /** The server's Ed25519 public key (raw and base64url) that logins are bound to. */
   readonly serverKey: { readonly raw: Uint8Array; readonly base64: string };
   readonly admins: ReadonlySet<string>;
+  /** Channel MLS groups: who creates, who commits, what is proposed and relayed. */
+  readonly channelGroups: ChannelGroups;
   /** Monotonic milliseconds, for challenge expiry. */
   now(): number;
   isShuttingDown(): boolean;
@@ -50,7 +53,8 @@ export type Handler<K extends RequestType> = (
   ctx: ServerContext,
   session: Session,
   data: RequestData<K>,
-  payload: K extends BinaryRequestType ? Uint8Array : undefined,
+  // void lets handlers of plain requests be called with three arguments.
+  payload: K extends BinaryRequestType ? Uint8Array : void,
 ) => ResponseOf<K>;
 
 /** The logged-in member behind a session (the dispatcher lets only those through). */

@@ -22,7 +22,7 @@ afterEach(() => test.close());
 /** A logged-in (or not) session that records what it was sent. */
 function session(loggedIn: boolean): Session & { frames: string[] } {
   const frames: string[] = [];
-  const member: Member = { userId: USER, publicKey: 'A'.repeat(43), send: (f) => frames.push(f), sendEvent: (b) => frames.push(eventsFrame([b])), close: () => undefined };
+  const member: Member = { userId: USER, publicKey: 'A'.repeat(43), send: (f) => frames.push(String(f)), sendEvent: (b) => frames.push(eventsFrame([b])), close: () => undefined };
   if (loggedIn) ctx.presence.join(member, 'Tester', storage.channels.defaultChannelId);
   return {
     id: 'test',

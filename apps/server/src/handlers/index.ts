@@ -73,7 +73,7 @@ function run<K extends RequestType>(
   payload: Uint8Array | undefined,
 ): ResponseOf<K> {
   const handler: Handler<K> = HANDLERS[type];
-  return handler(ctx, session, data, payload as K extends BinaryRequestType ? Uint8Array : undefined);
+  return handler(ctx, session, data, payload as K extends BinaryRequestType ? Uint8Array : void);
 }
 
 function encodeResult<K extends RequestType>(id: number, type: K, result: ResponseOf<K>): string | Uint8Array {

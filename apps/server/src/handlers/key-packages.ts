@@ -38,6 +38,7 @@ export const uploadKeyPackages: Handler<'keyPackages.upload'> = (ctx, session, d
   const lastResort = data.lastResort === undefined ? null : verifiedKeyPackage(data.lastResort, owner, 'the last-resort key package');
   const stock = ctx.storage.keyPackages.upload(userId, oneTime, lastResort);
   log.info('key packages uploaded', { userId, count: oneTime.length, lastResort: lastResort !== null, stock });
+  ctx.channelGroups.keyPackagesUploaded(userId);
   return { stock };
 };
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type ServerConfig } from '../config';
+import { createChannelGroups } from '../groups/create';
 import { setLogSink } from '../log';
 import { InMemoryPresence } from '../presence/registry';
 import { openStorage, type Storage } from '../storage/db';
@@ -38,6 +39,13 @@ export function createTestContext(prefix: string): TestContext {
     logLevel: 'info',
     limits: DEFAULT_LIMITS,
   };
+  const presence = new InMemoryPresence();
+  const channelGroups = createChannelGroups({
+    secretKey: () => new Uint8Array(32).fill(0x42),
+    keyPackages: storage.keyPackages,
+    presence,
+    responseTimeoutMs: config.limits.mlsResponseTimeoutMs,
+  });
   const test: TestContext = {
     storage,
     logged,
@@ -45,13 +53,15 @@ export function createTestContext(prefix: string): TestContext {
     ctx: {
       config,
       storage,
-      presence: new InMemoryPresence(),
+      presence,
       serverKey: { raw: new Uint8Array(32), base64: 'A'.repeat(43) },
       admins: new Set(),
+      channelGroups,
       now: () => 0,
       isShuttingDown: () => test.shuttingDown,
     },
     close() {
+      channelGroups.close();
       setLogSink(null);
       storage.close();
       rmSync(dir, { recursive: true, force: true });

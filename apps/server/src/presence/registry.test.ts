@@ -10,7 +10,7 @@ function member(userId: string): Member & { frames: string[]; closed: Array<[num
     publicKey: 'A'.repeat(43),
     frames,
     closed,
-    send: (frame) => frames.push(frame),
+    send: (frame) => frames.push(String(frame)),
     sendEvent: (body) => frames.push(eventsFrame([body])),
     close: (code, reason) => closed.push([code, reason]),
   };

@@ -5,7 +5,9 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { BlobRepository, type BlobSweepResult } from './blobs';
 import { ChannelRepository } from './channels';
+import { DmQueueRepository } from './dm-queue';
 import { KeyPackageRepository } from './key-packages';
 import { migrate } from './migrations';
 import { SettingsRepository } from './settings';
@@ -26,10 +28,26 @@ export interface Storage {
   readonly channels: ChannelRepository;
   readonly settings: SettingsRepository;
   readonly keyPackages: KeyPackageRepository;
+  readonly dmQueue: DmQueueRepository;
+  /** Encrypted blob files in `<data-dir>/blobs` and their rows. */
+  readonly blobs: BlobRepository;
   /** Schema versions before and after the migrations of this start. */
   readonly migrated: { from: number; to: number };
   readonly isOpen: boolean;
+  /** Deletes expired DMs and blobs (see RetentionLimits); returns what it removed. */
+  sweep(limits: RetentionLimits): SweepResult;
   close(): void;
+}
+
+export interface RetentionLimits {
+  dmRetentionMs: number;
+  blobRetentionMs: number;
+  blobUploadTimeoutMs: number;
+}
+
+export interface SweepResult {
+  dms: number;
+  blobs: BlobSweepResult;
 }
 
 export function openDatabase(dataDir: string): Database {
@@ -64,6 +82,8 @@ export function openStorage(dataDir: string, options: StorageOptions): Storage {
     const channels = new ChannelRepository(db, { maxChannels: options.maxChannels, now });
     const settings = new SettingsRepository(db);
     const keyPackages = new KeyPackageRepository(db, { now });
+    const dmQueue = new DmQueueRepository(db, { now });
+    const blobs = new BlobRepository(db, dataDir, { now });
     return {
       db,
       path: db.name,
@@ -71,9 +91,17 @@ export function openStorage(dataDir: string, options: StorageOptions): Storage {
       channels,
       settings,
       keyPackages,
+      dmQueue,
+      blobs,
       migrated,
       get isOpen() {
         return db.open;
+      },
+      sweep(limits) {
+        return {
+          dms: dmQueue.sweep(limits.dmRetentionMs),
+          blobs: blobs.sweep({ retentionMs: limits.blobRetentionMs, uploadTimeoutMs: limits.blobUploadTimeoutMs }),
+        };
       },
       close() {
         if (db.open) db.close();

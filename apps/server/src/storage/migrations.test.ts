@@ -152,3 +152,35 @@ describe('migrate()', () => {
     }
   });
 });
+
+describe('migration 3 (dm_queue, blobs)', () => {
+  it('upgrades a version-2 database in place, keeping its users, and enforces the new tables\' constraints', () => {
+    const db = openDatabase(dir);
+    try {
+      migrate(db, MIGRATIONS.slice(0, 2));
+      db.prepare('INSERT INTO users (id, public_key, display_name, name_key, first_seen, last_seen) VALUES (?, ?, ?, ?, 1, 1)').run(
+        'u'.repeat(32),
+        Buffer.alloc(32, 1),
+        'Old',
+        'old',
+      );
+      expect(migrate(db)).toEqual({ from: 2, to: MIGRATIONS.length });
+      expect(MIGRATIONS[2]?.version).toBe(3);
+      const user = 'u'.repeat(32);
+      const insertDm = db.prepare(
+        'INSERT INTO dm_queue (recipient, sender, sender_key, group_id, kind, payload, size, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
+      );
+      insertDm.run(user, user, Buffer.alloc(32), 'g', 'message', Buffer.alloc(3), 3);
+      expect(() => insertDm.run(user, user, Buffer.alloc(32), 'g', 'other', Buffer.alloc(3), 3)).toThrow(/CHECK/);
+      expect(() => insertDm.run(user, user, Buffer.alloc(32), 'g', 'message', Buffer.alloc(3), 4)).toThrow(/CHECK/);
+      expect(() => insertDm.run('x'.repeat(32), user, Buffer.alloc(32), 'g', 'message', Buffer.alloc(3), 3)).toThrow(/FOREIGN KEY/);
+      const insertBlob = db.prepare('INSERT INTO blobs (id, owner, size, received, complete, created_at) VALUES (?, ?, ?, ?, 0, 1)');
+      insertBlob.run('f'.repeat(32), user, 10, 0);
+      expect(() => insertBlob.run('e'.repeat(32), user, 10, 11)).toThrow(/CHECK/);
+      db.prepare('DELETE FROM users WHERE id = ?').run(user);
+      expect(db.prepare('SELECT (SELECT count(*) FROM dm_queue) + (SELECT count(*) FROM blobs) AS n').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});

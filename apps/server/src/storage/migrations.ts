@@ -74,6 +74,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'dm_queue: undelivered DM ciphertext per recipient; blobs: metadata of encrypted blob files',
+    up(db) {
+      db.exec(`
+        CREATE TABLE dm_queue (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          recipient  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          sender     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          sender_key BLOB NOT NULL CHECK (length(sender_key) = 32),
+          group_id   TEXT NOT NULL,
+          kind       TEXT NOT NULL CHECK (kind IN ('welcome', 'message')),
+          payload    BLOB NOT NULL,
+          size       INTEGER NOT NULL CHECK (size = length(payload)),
+          sent_at    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX dm_queue_recipient ON dm_queue (recipient, id);
+        CREATE INDEX dm_queue_sent_at ON dm_queue (sent_at);
+
+        CREATE TABLE blobs (
+          id         TEXT PRIMARY KEY CHECK (length(id) = 32),
+          owner      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          size       INTEGER NOT NULL CHECK (size >= 0),
+          received   INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= size),
+          complete   INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX blobs_unfinished_owner ON blobs (owner) WHERE complete = 0;
+        CREATE INDEX blobs_created_at ON blobs (created_at);
+      `);
+    },
+  },
 ];
 
 export class MigrationError extends Error {

@@ -1,6 +1,7 @@
 import { encodeBinaryFrame, LIMITS } from '@lemon/protocol';
 import type { TestClient } from '@lemon/testing';
-import { connectClient, initCrypto, nextEvent, openRaw, removeTempDirs, startServerProcess, type RawSocket } from './helpers';
+import { Identity } from '@lemon/crypto-wasm';
+import { connectClient, initCrypto, loginFrame, nextEvent, openRaw, removeTempDirs, startServerProcess, type RawSocket } from './helpers';
 
 describe('hostile input', () => {
   let server: Awaited<ReturnType<typeof startServerProcess>>;
@@ -46,23 +47,30 @@ describe('hostile input', () => {
     await bystanderStillServed();
   });
 
-  it('refuses oversize text frames and unknown binary frames with typed errors', async () => {
-    const { raw } = await openRaw(server.wsUrl);
+  it('refuses oversize text frames, binary frames before login, and malformed or unknown binary frames after it', async () => {
+    const { raw, hello } = await openRaw(server.wsUrl);
     sockets.push(raw);
     raw.send(JSON.stringify({ v: 1, kind: 'request', id: 1, type: 'ping', data: { pad: 'x'.repeat(LIMITS.maxTextFrameBytes) } }));
     expect((await raw.error(null)).code).toBe('FRAME_TOO_LARGE');
+    raw.send(encodeBinaryFrame({ kind: 3, header: { id: 2, data: {} }, payload: new Uint8Array(10) }));
+    expect((await raw.error(null)).code).toBe('NOT_AUTHENTICATED');
+    raw.send(loginFrame(3, hello, Identity.generate(), { displayName: 'Binary' }));
+    await raw.take((m) => m.kind === 'response' && m.id === 3);
     raw.send(new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x00]));
     expect(['BAD_FRAME', 'UNSUPPORTED_VERSION']).toContain((await raw.error(null)).code);
-    raw.send(encodeBinaryFrame({ kind: 200, header: {}, payload: new Uint8Array(10) }));
-    expect((await raw.error(null)).code).toBe('UNKNOWN_TYPE');
+    raw.send(encodeBinaryFrame({ kind: 60, header: { id: 4, data: {} }, payload: new Uint8Array(10) }));
+    expect((await raw.error(4)).code).toBe('UNKNOWN_TYPE');
+    raw.send(encodeBinaryFrame({ kind: 3, header: { id: 5, data: { channelId: 'x' } }, payload: new Uint8Array(10) }));
+    expect((await raw.error(5)).code).toBe('INVALID_PAYLOAD');
+    expect(raw.isClosed).toBe(false);
     await bystanderStillServed();
   });
 
   it.each([
-    // Twice the text limit: far beyond what a connection may make the server buffer (the
-    // transport bound is the text limit plus a small margin, not the 1 MiB binary limit).
-    ['binary', () => new Uint8Array(2 * LIMITS.maxTextFrameBytes)],
-    ['text', () => 'x'.repeat(2 * LIMITS.maxTextFrameBytes)],
+    // Beyond the transport bound (the 1 MiB binary limit plus a small margin): ws cuts the
+    // connection before buffering it whole.
+    ['binary', () => new Uint8Array(LIMITS.maxBinaryFrameBytes + 64 * 1024)],
+    ['text', () => 'x'.repeat(LIMITS.maxBinaryFrameBytes + 64 * 1024)],
   ])('closes a connection that sends a %s frame beyond the transport limit, and nobody else notices', async (_kind, frame) => {
     const { raw } = await openRaw(server.wsUrl);
     sockets.push(raw);
