@@ -42,6 +42,10 @@ export class ChannelGroup {
   private channelId: number | null = null;
   private groupId: Uint8Array | null = null;
   private committing = false;
+  /** Proposals wait for a commit; MLS refuses to encrypt until then. */
+  private proposalsPending = false;
+  /** Events of the next epoch that arrived before the answer to our commit; run after it. */
+  private deferred: (() => GroupOutput)[] = [];
 
   constructor(
     private readonly mls: MlsClient,
@@ -54,7 +58,7 @@ export class ChannelGroup {
 
   /** Whether messages can be encrypted now (group joined, no commit of ours in flight). */
   get canSend(): boolean {
-    return this.groupId !== null && !this.committing;
+    return this.groupId !== null && !this.committing && !this.proposalsPending;
   }
 
   get state(): GroupState | null {
@@ -98,6 +102,28 @@ export class ChannelGroup {
     }
     this.groupId = null;
     this.committing = false;
+    this.proposalsPending = false;
+    this.deferred = [];
+  }
+
+  /** While our commit is in flight, later events wait: they belong to the epoch it makes. */
+  private afterCommit(run: () => GroupOutput): GroupOutput | null {
+    if (!this.committing) return null;
+    this.deferred.push(run);
+    return none();
+  }
+
+  private runDeferred(out: GroupOutput): GroupOutput {
+    const queued = this.deferred;
+    this.deferred = [];
+    for (const run of queued) {
+      const next = run();
+      out.requests.push(...next.requests);
+      out.messages.push(...next.messages);
+      if (next.state) out.state = next.state;
+      if (next.problem) out.problem = next.problem;
+    }
+    return out;
   }
 
   private mine(data: { channelId: number; groupId: string }): Uint8Array | null {
@@ -139,17 +165,22 @@ export class ChannelGroup {
   }
 
   proposed(data: EventData<'mls.proposed'>, payload: Uint8Array): GroupOutput {
+    const later = this.afterCommit(() => this.proposed(data, payload));
+    if (later) return later;
     const groupId = this.mine(data);
     if (!groupId) return none();
     try {
       this.mls.processMessage(groupId, payload);
-      return none();
+      this.proposalsPending = true;
+      return this.withState(none());
     } catch (error) {
       return this.rejoin(`could not process a proposal (${codeOf(error)})`);
     }
   }
 
   commitRequested(data: EventData<'mls.commitRequested'>): GroupOutput {
+    const later = this.afterCommit(() => this.commitRequested(data));
+    if (later) return later;
     const groupId = this.mine(data);
     if (!groupId || this.committing || this.mls.epoch(groupId) !== data.epoch) return none();
     const bundle = this.mls.commitPendingProposals(groupId);
@@ -167,10 +198,11 @@ export class ChannelGroup {
     this.committing = false;
     if (outcome === 'accepted') {
       this.mls.mergePendingCommit(this.groupId);
-      return this.withState(none());
+      this.proposalsPending = false;
+      return this.runDeferred(this.withState(none()));
     }
     this.mls.clearPendingCommit(this.groupId);
-    if (outcome === ErrorCode.STALE_EPOCH || outcome === ErrorCode.DISCONNECTED || outcome === ErrorCode.TIMEOUT) return none();
+    if (outcome === ErrorCode.STALE_EPOCH || outcome === ErrorCode.DISCONNECTED || outcome === ErrorCode.TIMEOUT) return this.runDeferred(none());
     return this.rejoin(`the server refused our commit (${outcome})`);
   }
 
@@ -181,9 +213,15 @@ export class ChannelGroup {
       // Another member's commit won this epoch; ours will be answered STALE_EPOCH.
       this.mls.clearPendingCommit(groupId);
       this.committing = false;
+      const queued = this.deferred;
+      this.deferred = [];
+      const out = this.committed(data, payload);
+      this.deferred = queued;
+      return this.runDeferred(out);
     }
     try {
       const result = this.mls.processMessage(groupId, payload);
+      this.proposalsPending = false;
       if (result.kind === 'commit' && result.removed) {
         this.dropGroup();
         return this.withState(none());
@@ -197,6 +235,9 @@ export class ChannelGroup {
   welcomed(data: EventData<'mls.welcomed'>, payload: Uint8Array): GroupOutput {
     if (data.channelId !== this.channelId) return none();
     this.dropGroup();
+    // A group of the same id left over from a restored state would make the join fail.
+    const stale = fromBase64Url(data.groupId);
+    if (stale && this.mls.groupIds().some((g) => bytesEqual(g, stale))) this.mls.leaveGroup(stale);
     try {
       const groupId = this.mls.joinFromWelcome(payload);
       if (toBase64Url(groupId) !== data.groupId) {
@@ -218,6 +259,8 @@ export class ChannelGroup {
   }
 
   message(data: EventData<'mls.message'>, payload: Uint8Array): GroupOutput {
+    const later = this.afterCommit(() => this.message(data, payload));
+    if (later) return later;
     const groupId = this.mine(data);
     if (!groupId) return none();
     try {

@@ -154,6 +154,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (!serverKey) return;
     this.group ??= new ChannelGroup(this.mls, serverKey);
     this.group.reset();
+    // Channel groups do not survive a reconnect (the server removed us); only DM groups are kept.
+    const dmGroups = new Set(this.dms.allPeers().flatMap((p) => p.groupIds));
+    for (const groupId of this.mls.groupIds()) if (!dmGroups.has(toBase64Url(groupId))) this.mls.leaveGroup(groupId);
     this.followOwnChannel();
   }
 
