@@ -13,7 +13,7 @@ import { ChatClient } from '@lemon/chat';
 import { MlsClient } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { toBase64Url } from '@lemon/protocol';
-import { connectClient, makeTempDir, removeTempDirs, startServerProcess, REPO_ROOT, type TestClient } from '@lemon/testing';
+import { waitUntil, connectClient, makeTempDir, removeTempDirs, startServerProcess, REPO_ROOT, type TestClient } from '@lemon/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -36,23 +36,8 @@ interface Member {
   chat: ChatClient;
 }
 
-function waitUntil(check: () => boolean, chats: ChatClient[], timeoutMs = 600_000): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const offs: (() => void)[] = [];
-    const timer = setTimeout(() => {
-      offs.forEach((o) => o());
-      reject(new Error('timed out'));
-    }, timeoutMs);
-    const recheck = () => {
-      if (!check()) return;
-      clearTimeout(timer);
-      offs.forEach((o) => o());
-      resolve();
-    };
-    for (const c of chats) offs.push(c.on('channel', recheck), c.on('message', recheck));
-  });
-}
+const untilChats = (check: () => boolean, chats: ChatClient[]) =>
+  waitUntil(check, chats.flatMap((c) => [(f: () => void) => c.on('channel', f), (f: () => void) => c.on('message', f)]), 'the bench channel', 600_000);
 
 const members = (m: Member) => {
   const s = m.chat.channelState;
@@ -76,19 +61,19 @@ async function runSize(wsUrl: string, size: number, messages: number, joins: num
   for (let i = 1; i < size - 1; i++) await connect(`bench-${size}-${i}`);
   const group = everyone.slice();
   await Promise.all(group.map((m) => m.client.session.request('channel.join', { channelId: channel.id })));
-  await waitUntil(() => group.every((m) => members(m) === group.length), group.map((m) => m.chat));
+  await untilChats(() => group.every((m) => members(m) === group.length), group.map((m) => m.chat));
   const setupMs = performance.now() - setupStart;
 
   const joiner = await connect(`bench-${size}-joiner`);
-  await waitUntil(() => members(joiner) >= 1, [joiner.chat]);
+  await untilChats(() => members(joiner) >= 1, [joiner.chat]);
   const joinMs: number[] = [];
   for (let j = 0; j < joins; j++) {
     const start = performance.now();
     await joiner.client.session.request('channel.join', { channelId: channel.id });
-    await waitUntil(() => joiner.chat.channelState?.channelId === channel.id && members(joiner) === size, [joiner.chat]);
+    await untilChats(() => joiner.chat.channelState?.channelId === channel.id && members(joiner) === size, [joiner.chat]);
     joinMs.push(performance.now() - start);
     await joiner.client.session.request('channel.join', { channelId: lobbyOf(joiner) });
-    await waitUntil(() => group.every((m) => members(m) === size - 1) && members(joiner) === 1, [...group, joiner].map((m) => m.chat));
+    await untilChats(() => group.every((m) => members(m) === size - 1) && members(joiner) === 1, [...group, joiner].map((m) => m.chat));
   }
 
   const sender = group[0]!;

@@ -4,3 +4,4 @@ export * from './server-process';
 export * from './node-client';
 export * from './raw-socket';
 export * from './browser';
+export * from './wait';

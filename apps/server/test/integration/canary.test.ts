@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ChatClient, type IncomingChat } from '@lemon/chat';
 import { MlsClient } from '@lemon/crypto-wasm';
 import { toBase64Url } from '@lemon/protocol';
+import { waitUntil } from '@lemon/testing';
 import { connectClient, initCrypto, removeTempDirs, startServerProcess, type ServerProcess, type TestClient } from './helpers';
 
 const PHRASE = `canary-${toBase64Url(crypto.getRandomValues(new Uint8Array(12)))}`;
@@ -60,24 +61,8 @@ function chatFor(client: TestClient): { chat: ChatClient; got: IncomingChat[] } 
   return { chat, got };
 }
 
-function waitFor(check: () => boolean, on: ChatClient[], what: string, timeoutMs = 20_000): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const offs: (() => void)[] = [];
-    const timer = setTimeout(() => {
-      offs.forEach((off) => off());
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    const recheck = () =>
-      queueMicrotask(() => {
-        if (!check()) return;
-        clearTimeout(timer);
-        offs.forEach((off) => off());
-        resolve();
-      });
-    for (const chat of on) offs.push(chat.on('channel', recheck), chat.on('message', recheck));
-  });
-}
+const waitFor = (check: () => boolean, on: ChatClient[], what: string) =>
+  waitUntil(check, on.flatMap((chat) => [(f: () => void) => chat.on('channel', f), (f: () => void) => chat.on('message', f)]), what);
 
 describe('canary: the server never holds plaintext', () => {
   let server: ServerProcess;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ChatClient, type IncomingChat } from '@lemon/chat';
 import { MlsClient } from '@lemon/crypto-wasm';
 import { toBase64Url, type ChatPayload, type ServerEvent } from '@lemon/protocol';
+import { waitUntil } from '@lemon/testing';
 import { connectClient, sharedServer, type TestClient } from './helpers';
 
 interface ChatUser {
@@ -36,23 +37,12 @@ function startChat(client: TestClient, name: string, mls = MlsClient.create(clie
 }
 
 /** Waits (bounded) until `check` holds, re-checking on every chat or session event. */
-function until(users: ChatUser[], check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const offs: (() => void)[] = [];
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      offs.forEach((off) => off());
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    const recheck = () => queueMicrotask(() => check() && done());
-    for (const u of users) {
-      offs.push(u.chat.on('channel', recheck), u.chat.on('message', recheck), u.client.session.on('event', recheck));
-    }
-  });
-}
+const until = (users: ChatUser[], check: () => boolean, what: string) =>
+  waitUntil(
+    check,
+    users.flatMap((u) => [(f: () => void) => u.chat.on('channel', f), (f: () => void) => u.chat.on('message', f), (f: () => void) => u.client.session.on('event', f)]),
+    what,
+  );
 
 const epochOf = (u: ChatUser) => {
   const s = u.chat.channelState;
