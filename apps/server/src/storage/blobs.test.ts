@@ -1,8 +1,9 @@
+import { failure } from './test-helpers';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, LIMITS, ProtocolError } from '@lemon/protocol';
+import { ErrorCode, LIMITS } from '@lemon/protocol';
 import { BLOB_DIR, BlobRepository } from './blobs';
 import { openStorage, type Storage } from './db';
 
@@ -25,15 +26,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function failure(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 const bytes = (n: number) => new Uint8Array(randomBytes(n));
 

@@ -1,7 +1,8 @@
+import { failure } from './test-helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, LIMITS, ProtocolError } from '@lemon/protocol';
+import { ErrorCode, LIMITS } from '@lemon/protocol';
 import { openStorage, type Storage } from './db';
 import { DmQueueRepository, type NewDm } from './dm-queue';
 
@@ -26,15 +27,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function failure(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 const dm = (recipient: string, sender: string, fill: number, bytes = 10): NewDm => ({
   recipient,

@@ -1,7 +1,8 @@
+import { failure } from './test-helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, ProtocolError } from '@lemon/protocol';
+import { ErrorCode } from '@lemon/protocol';
 import { openStorage, type Storage } from './db';
 import { KeyPackageRepository } from './key-packages';
 
@@ -22,15 +23,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function failure(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 describe('KeyPackageRepository', () => {
   it('stores per user, hands one-time packages out oldest first and once, then the last-resort one repeatedly', () => {
