@@ -1,4 +1,5 @@
 import { createContext, onCleanup, useContext, type JSX } from 'solid-js';
+import { MlsClient } from '@lemon/crypto-wasm';
 import { useIdentity } from '../identity/IdentityProvider';
 import { useNotices } from '../notices/NoticesProvider';
 import { createConnectionController, type ConnectionController } from './controller';
@@ -13,6 +14,16 @@ export function ConnectionProvider(props: { children: JSX.Element }): JSX.Elemen
   const reconnect = reconnectPolicyFromQuery(window.location.search);
   const controller = createConnectionController({
     identity: () => identity.identity(),
+    mlsClient: () => {
+      const id = identity.identity();
+      if (!id) return null;
+      const secret = id.exportSecretKey();
+      try {
+        return MlsClient.create(secret);
+      } finally {
+        secret.fill(0);
+      }
+    },
     ...(reconnect ? { sessionOptions: { reconnect } } : {}),
     notify: (text, tone) => notices.show(text, tone),
   });

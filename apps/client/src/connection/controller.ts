@@ -1,6 +1,8 @@
 // The one owner of the Session. Components read its accessors and call its actions; they
 // never see a socket or the Session. Setters stay private to this module.
 import { batch, createSignal, type Accessor } from 'solid-js';
+import { ChatClient } from '@lemon/chat';
+import type { MlsClient } from '@lemon/crypto-wasm';
 import { createStore, reconcile } from 'solid-js/store';
 import {
   ErrorCode,
@@ -77,12 +79,19 @@ export interface ConnectionController {
   createChannel(input: { parentId: number | null; name: string; description?: string }): Promise<Channel>;
   updateChannel(channelId: number, patch: { name?: string; description?: string }): Promise<Channel>;
   deleteChannel(channelId: number): Promise<number[]>;
+  /** The encrypted chat of the current session (null before the first connect). */
+  chat: Accessor<ChatClient | null>;
   dispose(): void;
 }
 
 export interface ControllerDeps {
   /** The signing identity, read when connecting. */
   identity: () => SessionIdentity | null;
+  /**
+   * Makes the MLS client for the identity (its secret stays inside crypto-wasm); without it
+   * there is no encrypted chat (the controller's own unit tests).
+   */
+  mlsClient?: () => MlsClient | null;
   /** Opens sockets; the browser's WebSocket unless given (Node tests pass a `ws` one). */
   createSocket?: SocketFactory;
   /** Session tuning, e.g. a faster or slower reconnect policy; the Session's defaults otherwise. */
@@ -101,6 +110,7 @@ const browserSocket: SocketFactory = (url) => new WebSocket(url) as unknown as S
 /** The Session in use and what it was made for (to tell whether a new connect can reuse it). */
 interface Current {
   session: Session;
+  chat: ChatClient | null;
   url: string;
   displayName: string;
   identity: SessionIdentity;
@@ -115,6 +125,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
   const [issue, setIssue] = createSignal<ConnectionIssue | null>(null);
   const [retryAt, setRetryAt] = createSignal<number | null>(null);
   const [attempt, setAttempt] = createSignal(0);
+  const [chat, setChat] = createSignal<ChatClient | null>(null);
   const [clock, setClock] = createSignal(now());
   const [world, setWorld] = createStore<WorldView>(emptyWorldView());
 
@@ -143,6 +154,8 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
     current = null;
     if (!c) return;
     c.off.forEach((off) => off());
+    c.chat?.stop();
+    setChat(null);
     c.session.close();
   };
 
@@ -279,7 +292,11 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
       createSocket: deps.createSocket ?? browserSocket,
       client: CLIENT_INFO,
     });
-    current = { session, url, displayName: t.displayName, identity, off: subscribe(session) };
+    const mls = deps.mlsClient?.() ?? null;
+    const chat = mls ? new ChatClient({ session, mls }) : null;
+    current = { session, chat, url, displayName: t.displayName, identity, off: subscribe(session) };
+    chat?.start();
+    setChat(chat);
     session.start();
   };
 
@@ -289,6 +306,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
   };
 
   const controller: ConnectionController = {
+    chat,
     phase,
     sessionState,
     world,

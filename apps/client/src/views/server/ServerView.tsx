@@ -7,6 +7,7 @@ import { useModals } from '../../modals/ModalsProvider';
 import { useNotices } from '../../notices/NoticesProvider';
 import { usePreferences } from '../../preferences/PreferencesProvider';
 import { addressLabel } from '../../servers/address';
+import { ChannelChat } from '../chat/ChannelChat';
 import { ChannelDetails } from './ChannelDetails';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SelfPanel } from './SelfPanel';
@@ -157,6 +158,9 @@ export function ServerView(): JSX.Element {
         <main class="main">
           <Show when={selectedId()} keyed>
             {(id) => <ChannelDetails channelId={id} onJoin={join} />}
+          </Show>
+          <Show when={currentChannelId()} keyed>
+            {(id) => <ChannelChat channelId={id} />}
           </Show>
         </main>
       </div>
