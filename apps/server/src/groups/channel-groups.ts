@@ -381,9 +381,11 @@ export class ChannelGroups {
     if (proposals.length === 0) return;
 
     const header = { channelId, groupId: toBase64Url(state.groupId), epoch: state.epoch };
+    // Encoded once, sent to every member.
+    const frames = proposals.map((proposal) => encodeBinaryEvent('mls.proposed', header, proposal));
     for (const p of present) {
       if (!state.members.has(p.user.publicKey) || state.rejoining.has(p.user.id)) continue;
-      for (const proposal of proposals) p.member.send(encodeBinaryEvent('mls.proposed', header, proposal));
+      for (const frame of frames) p.member.send(frame);
     }
     log.info('proposals issued', { channelId, epoch: state.epoch, removes: toRemove.length, adds: proposals.length - toRemove.length });
     this.askCommitter(channelId, state, committers[0] as Present, new Set(), removing);
