@@ -10,3 +10,4 @@ export { Conversations, channelConversation, dmConversation, MAX_ENTRIES_PER_CON
 export type { ChatEntry, ConversationId } from './conversations';
 export { encryptPicture, decryptPicture, sniffPictureType, sha256, PictureError } from './pictures';
 export type { EncryptedPicture } from './pictures';
+export { formatEpochCode } from './epoch-code';

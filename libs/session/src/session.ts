@@ -62,6 +62,8 @@ export interface StateDetail {
 export interface ServerInfo {
   serverName: string;
   serverKey: Uint8Array;
+  /** What this server accepts (frame and blob sizes), from its hello. */
+  limits: EventData<'server.hello'>['limits'];
 }
 
 export type SessionEvents = {
@@ -300,7 +302,7 @@ export class Session extends Emitter<SessionEvents> {
     const serverKey = fromBase64Url(hello.serverKey);
     const challenge = fromBase64Url(hello.challenge);
     if (!serverKey || !challenge) return; // schema already guarantees both decode
-    this.serverInfo = { serverName: hello.serverName, serverKey };
+    this.serverInfo = { serverName: hello.serverName, serverKey, limits: hello.limits };
     this.emit('hello', this.serverInfo);
     const { identity } = this.options;
     const address = serverAddressOf(this.options.url);

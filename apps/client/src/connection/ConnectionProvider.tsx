@@ -1,7 +1,8 @@
 import { createContext, onCleanup, useContext, type JSX } from 'solid-js';
-import { MlsClient } from '@lemon/crypto-wasm';
+import { openChatModel } from '../chat/chat-model';
 import { useIdentity } from '../identity/IdentityProvider';
 import { useNotices } from '../notices/NoticesProvider';
+import { usePreferences } from '../preferences/PreferencesProvider';
 import { createConnectionController, type ConnectionController } from './controller';
 import { reconnectPolicyFromQuery } from './debug-options';
 
@@ -10,19 +11,24 @@ const ConnectionContext = createContext<ConnectionController>();
 export function ConnectionProvider(props: { children: JSX.Element }): JSX.Element {
   const identity = useIdentity();
   const notices = useNotices();
+  const prefs = usePreferences();
   // A test/diagnostic knob (see debug-options.ts), read once at startup.
   const reconnect = reconnectPolicyFromQuery(window.location.search);
-  const controller = createConnectionController({
+  const controller: ConnectionController = createConnectionController({
     identity: () => identity.identity(),
-    mlsClient: () => {
-      const id = identity.identity();
-      if (!id) return null;
-      const secret = id.exportSecretKey();
-      try {
-        return MlsClient.create(secret);
-      } finally {
-        secret.fill(0);
-      }
+    openChat: async (session, serverUrl) => {
+      const state = identity.state();
+      if (state.status !== 'ready') return null;
+      return openChatModel({
+        session,
+        serverUrl,
+        identity: state.loaded.identity,
+        wrappingKey: state.loaded.wrappingKey,
+        users: () => controller.world.users,
+        selfId: () => controller.world.selfId,
+        style: () => prefs.messageStyle(),
+        notify: (text, tone) => notices.show(text, tone),
+      });
     },
     ...(reconnect ? { sessionOptions: { reconnect } } : {}),
     notify: (text, tone) => notices.show(text, tone),

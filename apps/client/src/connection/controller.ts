@@ -1,8 +1,7 @@
 // The one owner of the Session. Components read its accessors and call its actions; they
 // never see a socket or the Session. Setters stay private to this module.
 import { batch, createSignal, type Accessor } from 'solid-js';
-import { ChatClient } from '@lemon/chat';
-import type { MlsClient } from '@lemon/crypto-wasm';
+import type { ChatModel } from '../chat/chat-model';
 import { createStore, reconcile } from 'solid-js/store';
 import {
   ErrorCode,
@@ -80,7 +79,7 @@ export interface ConnectionController {
   updateChannel(channelId: number, patch: { name?: string; description?: string }): Promise<Channel>;
   deleteChannel(channelId: number): Promise<number[]>;
   /** The encrypted chat of the current session (null before the first connect). */
-  chat: Accessor<ChatClient | null>;
+  chat: Accessor<ChatModel | null>;
   dispose(): void;
 }
 
@@ -88,10 +87,10 @@ export interface ControllerDeps {
   /** The signing identity, read when connecting. */
   identity: () => SessionIdentity | null;
   /**
-   * Makes the MLS client for the identity (its secret stays inside crypto-wasm); without it
-   * there is no encrypted chat (the controller's own unit tests).
+   * Opens the encrypted chat for a new Session (restoring saved state, so DMs queued for us
+   * can be read at login); without it there is no chat (the controller's own unit tests).
    */
-  mlsClient?: () => MlsClient | null;
+  openChat?: (session: Session, serverUrl: string) => Promise<ChatModel | null>;
   /** Opens sockets; the browser's WebSocket unless given (Node tests pass a `ws` one). */
   createSocket?: SocketFactory;
   /** Session tuning, e.g. a faster or slower reconnect policy; the Session's defaults otherwise. */
@@ -110,7 +109,7 @@ const browserSocket: SocketFactory = (url) => new WebSocket(url) as unknown as S
 /** The Session in use and what it was made for (to tell whether a new connect can reuse it). */
 interface Current {
   session: Session;
-  chat: ChatClient | null;
+  chat: ChatModel | null;
   url: string;
   displayName: string;
   identity: SessionIdentity;
@@ -125,7 +124,7 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
   const [issue, setIssue] = createSignal<ConnectionIssue | null>(null);
   const [retryAt, setRetryAt] = createSignal<number | null>(null);
   const [attempt, setAttempt] = createSignal(0);
-  const [chat, setChat] = createSignal<ChatClient | null>(null);
+  const [chat, setChat] = createSignal<ChatModel | null>(null);
   const [clock, setClock] = createSignal(now());
   const [world, setWorld] = createStore<WorldView>(emptyWorldView());
 
@@ -292,12 +291,24 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
       createSocket: deps.createSocket ?? browserSocket,
       client: CLIENT_INFO,
     });
-    const mls = deps.mlsClient?.() ?? null;
-    const chat = mls ? new ChatClient({ session, mls }) : null;
-    current = { session, chat, url, displayName: t.displayName, identity, off: subscribe(session) };
-    chat?.start();
-    setChat(chat);
-    session.start();
+    const fresh: Current = { session, chat: null, url, displayName: t.displayName, identity, off: subscribe(session) };
+    current = fresh;
+    const begin = (chat: ChatModel | null) => {
+      // Replaced (another connect, a disconnect) while the chat state was loading.
+      if (current !== fresh) {
+        chat?.stop();
+        return;
+      }
+      fresh.chat = chat;
+      chat?.start();
+      setChat(chat);
+      session.start();
+    };
+    if (!deps.openChat) return begin(null);
+    deps.openChat(session, url).then(begin, (error: unknown) => {
+      deps.notify?.(`Encrypted chat is unavailable: ${describeError(error)}`, 'error');
+      begin(null);
+    });
   };
 
   const request = <K extends Exclude<RequestType, BinaryRequestType>>(type: K, data: RequestData<K>): Promise<ResponseData<K>> => {

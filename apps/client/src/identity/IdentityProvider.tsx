@@ -2,7 +2,7 @@ import { createContext, createSignal, onMount, useContext, type Accessor, type J
 import type { Identity } from '@lemon/crypto-wasm';
 import { loadCrypto } from '../crypto/load';
 import { describeError } from '../connection/errors';
-import { IdentityStoreError, loadOrCreateIdentity, replaceIdentity, type LoadedIdentity } from './store';
+import { IdentityStoreError, importIdentity, loadOrCreateIdentity, replaceIdentity, type LoadedIdentity } from './store';
 
 export type IdentityState =
   | { status: 'loading' }
@@ -15,6 +15,8 @@ export interface IdentityApi {
   identity: Accessor<Identity | null>;
   /** Throws away the stored identity and makes a new one (only after the user confirmed). */
   replace(): Promise<void>;
+  /** Replaces the identity with one from a backup (the secret is wiped here once stored). */
+  importSecret(secret: Uint8Array): Promise<void>;
 }
 
 const IdentityContext = createContext<IdentityApi>();
@@ -38,6 +40,14 @@ export function IdentityProvider(props: { children: JSX.Element }): JSX.Element 
       return s.status === 'ready' ? s.loaded.identity : null;
     },
     replace: () => run(() => replaceIdentity()),
+    importSecret: (secret) =>
+      run(async () => {
+        try {
+          return await importIdentity(secret);
+        } finally {
+          secret.fill(0);
+        }
+      }),
   };
   return <IdentityContext.Provider value={api}>{props.children}</IdentityContext.Provider>;
 }

@@ -1,10 +1,10 @@
-// Encrypting the identity secret key at rest with a WebCrypto AES-GCM key that is NOT
-// extractable: script (and anyone reading the IndexedDB files) can use it only through
-// this browser profile's WebCrypto, never read it out.
+// Encryption at rest with a WebCrypto AES-GCM key that is NOT extractable: script (and anyone
+// reading the IndexedDB files) can use it only through this browser profile's WebCrypto, never
+// read it out. It seals the identity secret key and the encrypted-chat state.
 
 const ALGORITHM = 'AES-GCM';
 const IV_BYTES = 12;
-const CONTEXT = new TextEncoder().encode('lemon-chat/identity-secret/v1');
+const IDENTITY_CONTEXT = 'lemon-chat/identity-secret/v1';
 
 export interface Sealed {
   iv: Uint8Array<ArrayBuffer>;
@@ -15,31 +15,35 @@ export function createWrappingKey(subtle: SubtleCrypto = crypto.subtle): Promise
   return subtle.generateKey({ name: ALGORITHM, length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-/** Binds the ciphertext to its purpose and to the public key it belongs to. */
-function additionalData(publicKey: Uint8Array): Uint8Array<ArrayBuffer> {
-  const aad = new Uint8Array(CONTEXT.length + 1 + publicKey.length);
-  aad.set(CONTEXT, 0);
-  aad.set(publicKey, CONTEXT.length + 1);
+/** Binds a ciphertext to its purpose and to what it belongs to, so records cannot be swapped. */
+export function additionalData(context: string, binding: Uint8Array): Uint8Array<ArrayBuffer> {
+  const label = new TextEncoder().encode(context);
+  const aad = new Uint8Array(label.length + 1 + binding.length);
+  aad.set(label, 0);
+  aad.set(binding, label.length + 1);
   return aad;
 }
 
-export async function sealSecret(key: CryptoKey, secret: Uint8Array, publicKey: Uint8Array, subtle: SubtleCrypto = crypto.subtle): Promise<Sealed> {
+export async function seal(key: CryptoKey, plain: Uint8Array, aad: Uint8Array<ArrayBuffer>, subtle: SubtleCrypto = crypto.subtle): Promise<Sealed> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const plain = new Uint8Array(secret);
+  const copy = new Uint8Array(plain);
   try {
-    const ciphertext = await subtle.encrypt({ name: ALGORITHM, iv, additionalData: additionalData(publicKey) }, key, plain);
-    return { iv, ciphertext };
+    return { iv, ciphertext: await subtle.encrypt({ name: ALGORITHM, iv, additionalData: aad }, key, copy) };
   } finally {
-    plain.fill(0);
+    copy.fill(0);
   }
 }
 
-/** The secret key; the caller must wipe it (fill(0)) once used. Rejects if the key or data do not match. */
-export async function unsealSecret(key: CryptoKey, sealed: { iv: Uint8Array; ciphertext: ArrayBuffer }, publicKey: Uint8Array, subtle: SubtleCrypto = crypto.subtle): Promise<Uint8Array> {
-  const plain = await subtle.decrypt(
-    { name: ALGORITHM, iv: new Uint8Array(sealed.iv), additionalData: additionalData(publicKey) },
-    key,
-    sealed.ciphertext,
-  );
-  return new Uint8Array(plain);
+/** Rejects if the key, the data or the binding do not match. */
+export async function unseal(key: CryptoKey, sealed: { iv: Uint8Array; ciphertext: ArrayBuffer }, aad: Uint8Array<ArrayBuffer>, subtle: SubtleCrypto = crypto.subtle): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.decrypt({ name: ALGORITHM, iv: new Uint8Array(sealed.iv), additionalData: aad }, key, sealed.ciphertext));
+}
+
+export function sealSecret(key: CryptoKey, secret: Uint8Array, publicKey: Uint8Array, subtle: SubtleCrypto = crypto.subtle): Promise<Sealed> {
+  return seal(key, secret, additionalData(IDENTITY_CONTEXT, publicKey), subtle);
+}
+
+/** The secret key; the caller must wipe it (fill(0)) once used. */
+export function unsealSecret(key: CryptoKey, sealed: { iv: Uint8Array; ciphertext: ArrayBuffer }, publicKey: Uint8Array, subtle: SubtleCrypto = crypto.subtle): Promise<Uint8Array> {
+  return unseal(key, sealed, additionalData(IDENTITY_CONTEXT, publicKey), subtle);
 }

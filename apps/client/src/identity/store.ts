@@ -25,6 +25,8 @@ export interface LoadedIdentity {
   /** False when the browser offers no IndexedDB: the identity lasts only while the page is open. */
   persisted: boolean;
   createdAt: number;
+  /** Seals this identity's other secrets at rest (the chat state); null when nothing is persisted. */
+  wrappingKey: CryptoKey | null;
 }
 
 export interface IdentityStoreDeps {
@@ -49,7 +51,7 @@ async function restore(records: IdentityRecords): Promise<Identity> {
   }
 }
 
-async function seal(identity: Identity): Promise<IdentityRecords> {
+async function sealIdentity(identity: Identity): Promise<IdentityRecords> {
   const wrappingKey = await createWrappingKey();
   const publicKey = identity.publicKey;
   const secret = identity.exportSecretKey();
@@ -64,6 +66,10 @@ async function seal(identity: Identity): Promise<IdentityRecords> {
   }
 }
 
+function loaded(identity: Identity, records: IdentityRecords, created: boolean): LoadedIdentity {
+  return { identity, created, persisted: true, createdAt: records.identity.createdAt, wrappingKey: records.wrappingKey };
+}
+
 /** Loads the stored identity, or makes and stores a new one. Crypto must be initialised. */
 export async function loadOrCreateIdentity(deps: IdentityStoreDeps = {}): Promise<LoadedIdentity> {
   let vault: IdentityVault;
@@ -71,17 +77,17 @@ export async function loadOrCreateIdentity(deps: IdentityStoreDeps = {}): Promis
     vault = await (deps.openVault ?? openIdentityVault)();
   } catch {
     // No IndexedDB (some private modes): a working identity for this page only.
-    return { identity: Identity.generate(), created: true, persisted: false, createdAt: Date.now() };
+    return { identity: Identity.generate(), created: true, persisted: false, createdAt: Date.now(), wrappingKey: null };
   }
   try {
     const stored = await vault.load();
-    if (stored) return { identity: await restore(stored), created: false, persisted: true, createdAt: stored.identity.createdAt };
+    if (stored) return loaded(await restore(stored), stored, false);
     const fresh = Identity.generate();
-    const records = await seal(fresh);
+    const records = await sealIdentity(fresh);
     const saved = await vault.saveIfAbsent(records);
-    if (saved === records) return { identity: fresh, created: true, persisted: true, createdAt: records.identity.createdAt };
+    if (saved === records) return loaded(fresh, records, true);
     // Another tab stored an identity first: use that one, so both tabs are the same person.
-    return { identity: await restore(saved), created: false, persisted: true, createdAt: saved.identity.createdAt };
+    return loaded(await restore(saved), saved, false);
   } finally {
     vault.close();
   }
@@ -96,4 +102,26 @@ export async function replaceIdentity(deps: IdentityStoreDeps = {}): Promise<Loa
     vault.close();
   }
   return loadOrCreateIdentity(deps);
+}
+
+/**
+ * Replaces the stored identity with one restored from a backup (the secret key from
+ * importIdentityBackup; the caller wipes it). The old identity and its chat state are deleted.
+ */
+export async function importIdentity(secret: Uint8Array, deps: IdentityStoreDeps = {}): Promise<LoadedIdentity> {
+  const identity = Identity.fromSecretKey(secret);
+  let vault: IdentityVault;
+  try {
+    vault = await (deps.openVault ?? openIdentityVault)();
+  } catch {
+    return { identity, created: false, persisted: false, createdAt: Date.now(), wrappingKey: null };
+  }
+  try {
+    await vault.clear();
+    const records = await sealIdentity(identity);
+    const saved = await vault.saveIfAbsent(records);
+    return saved === records ? loaded(identity, records, false) : loaded(await restore(saved), saved, false);
+  } finally {
+    vault.close();
+  }
 }

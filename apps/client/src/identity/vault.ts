@@ -2,8 +2,10 @@
 // stores a CryptoKey object as it is — a non-extractable key stays non-extractable.
 
 const DB_NAME = 'lemon-chat';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const STORE = 'identity';
+/** Sealed encrypted-chat state (MLS groups, DM history), one record per identity and server. */
+export const CHAT_STORE = 'chat';
 
 /** What is saved: the public parts in clear, the secret key only sealed. */
 export interface StoredIdentity {
@@ -30,7 +32,7 @@ export interface IdentityVault {
    * resolves with whichever records are stored afterwards. One transaction, so both or none.
    */
   saveIfAbsent(records: IdentityRecords): Promise<IdentityRecords>;
-  /** Deletes the stored identity and its wrapping key. */
+  /** Deletes the stored identity, its wrapping key and the chat state sealed under it. */
   clear(): Promise<void>;
   close(): void;
 }
@@ -38,14 +40,14 @@ export interface IdentityVault {
 const K_WRAPPING = 'wrapping-key';
 const K_IDENTITY = 'identity';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
@@ -70,13 +72,18 @@ function isCryptoKey(value: unknown): value is CryptoKey {
   return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
 }
 
-export async function openIdentityVault(idb: IDBFactory | undefined = globalThis.indexedDB): Promise<IdentityVault> {
+/** The one database of the app, created or upgraded here (version 2 added the chat store). */
+export async function openDatabase(idb: IDBFactory | undefined = globalThis.indexedDB): Promise<IDBDatabase> {
   if (!idb) throw new Error('IndexedDB is not available in this browser');
   const open = idb.open(DB_NAME, DB_VERSION);
   open.onupgradeneeded = () => {
-    if (!open.result.objectStoreNames.contains(STORE)) open.result.createObjectStore(STORE);
+    for (const name of [STORE, CHAT_STORE]) if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
   };
-  const db = await request(open);
+  return request(open);
+}
+
+export async function openIdentityVault(idb: IDBFactory | undefined = globalThis.indexedDB): Promise<IdentityVault> {
+  const db = await openDatabase(idb);
 
   const readBoth = (store: IDBObjectStore) => Promise.all([request(store.get(K_WRAPPING)), request(store.get(K_IDENTITY))]);
   const asRecords = ([key, identity]: unknown[]): IdentityRecords | null =>
@@ -102,8 +109,9 @@ export async function openIdentityVault(idb: IDBFactory | undefined = globalThis
       return existing ?? records;
     },
     async clear() {
-      const tx = db.transaction(STORE, 'readwrite');
+      const tx = db.transaction([STORE, CHAT_STORE], 'readwrite');
       tx.objectStore(STORE).clear();
+      tx.objectStore(CHAT_STORE).clear();
       await done(tx);
     },
     close() {

@@ -5,7 +5,11 @@ export type Modal =
   | { kind: 'createChannel'; parentId: number | null }
   | { kind: 'editChannel'; channelId: number }
   | { kind: 'deleteChannel'; channelId: number }
-  | { kind: 'identity' };
+  | { kind: 'identity' }
+  | { kind: 'safetyNumber'; userId: string }
+  | { kind: 'poke'; userId: string }
+  | { kind: 'messageStyle' }
+  | { kind: 'backup'; mode: 'export' | 'import' };
 
 export interface ModalsApi {
   current: Accessor<Modal | null>;

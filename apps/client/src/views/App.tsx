@@ -15,9 +15,11 @@ export function App(): JSX.Element {
   const notices = useNotices();
   const modals = useModals();
 
-  // Channel dialogs make no sense once disconnected.
+  // Channel and chat dialogs make no sense once disconnected; identity ones still do.
+  const OFFLINE_MODALS = new Set(['identity', 'backup', 'messageStyle']);
   createEffect(() => {
-    if (connection.phase() === 'disconnected' && modals.current()?.kind !== 'identity') modals.close();
+    const open = modals.current();
+    if (connection.phase() === 'disconnected' && open && !OFFLINE_MODALS.has(open.kind)) modals.close();
   });
 
   const state = () => identity.state();

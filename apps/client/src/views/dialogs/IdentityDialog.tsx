@@ -2,11 +2,13 @@ import { createSignal, Show, type JSX } from 'solid-js';
 import { Avatar, Button, Dialog, Icon } from '@lemon/ui';
 import { useConnection } from '../../connection/ConnectionProvider';
 import { useIdentity } from '../../identity/IdentityProvider';
+import { useModals } from '../../modals/ModalsProvider';
 
 /** "My identity": the user id and the fingerprint others compare to verify this person. */
 export function IdentityDialog(props: { onClose: () => void }): JSX.Element {
   const identity = useIdentity();
   const connection = useConnection();
+  const modals = useModals();
   const [copied, setCopied] = createSignal(false);
   const openedFromDisk = window.location.protocol === 'file:';
   const loaded = () => {
@@ -63,9 +65,15 @@ export function IdentityDialog(props: { onClose: () => void }): JSX.Element {
                 Opened from disk: every local HTML file shares this browser’s storage for files, so for daily use prefer the page served by your server.
               </p>
             </Show>
-            <div>
+            <div class="identity__actions">
               <Button size="sm" icon={copied() ? 'check' : 'copy'} onClick={() => copy(l().identity.fingerprint)}>
                 {copied() ? 'Copied' : 'Copy fingerprint'}
+              </Button>
+              <Button size="sm" icon="key" onClick={() => modals.open({ kind: 'backup', mode: 'export' })} data-testid="backup-export-open">
+                Back up to a file…
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => modals.open({ kind: 'backup', mode: 'import' })} data-testid="backup-import-open">
+                Import from a file…
               </Button>
             </div>
           </div>

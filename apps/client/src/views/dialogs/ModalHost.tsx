@@ -1,8 +1,12 @@
 import { Match, Switch, type JSX } from 'solid-js';
 import { useModals } from '../../modals/ModalsProvider';
+import { BackupModal } from './BackupModal';
 import { ChannelDialog } from './ChannelDialog';
 import { DeleteChannelDialog } from './DeleteChannelDialog';
 import { IdentityDialog } from './IdentityDialog';
+import { MessageStyleDialog } from './MessageStyleDialog';
+import { PokeModal } from './PokeModal';
+import { SafetyNumberModal } from './SafetyNumberModal';
 
 /** Renders the one open dialog, if any. */
 export function ModalHost(): JSX.Element {
@@ -25,6 +29,18 @@ export function ModalHost(): JSX.Element {
       </Match>
       <Match when={is('identity')}>
         <IdentityDialog onClose={close} />
+      </Match>
+      <Match when={is('safetyNumber')} keyed>
+        {(m) => <SafetyNumberModal userId={m.userId} onClose={close} />}
+      </Match>
+      <Match when={is('poke')} keyed>
+        {(m) => <PokeModal userId={m.userId} onClose={close} />}
+      </Match>
+      <Match when={is('messageStyle')}>
+        <MessageStyleDialog onClose={close} />
+      </Match>
+      <Match when={is('backup')} keyed>
+        {(m) => <BackupModal mode={m.mode} onClose={close} />}
       </Match>
     </Switch>
   );

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, onCleanup, Show, type JSX } from 'solid-js';
-import { ChannelTree, ContextMenu, IconButton, LemonMark, StatusBadge, type MenuEntry, type TreeTarget } from '@lemon/ui';
+import { ChannelTree, ContextMenu, IconButton, LemonMark, PokePopup, StatusBadge, playPokeSound, type MenuEntry, type TreeTarget } from '@lemon/ui';
 import { useConnection } from '../../connection/ConnectionProvider';
 import { describeError } from '../../connection/errors';
 import { statusWords } from '../../connection/status';
@@ -7,7 +7,7 @@ import { useModals } from '../../modals/ModalsProvider';
 import { useNotices } from '../../notices/NoticesProvider';
 import { usePreferences } from '../../preferences/PreferencesProvider';
 import { addressLabel } from '../../servers/address';
-import { ChannelChat } from '../chat/ChannelChat';
+import { ChatPanel } from '../chat/ChatPanel';
 import { ChannelDetails } from './ChannelDetails';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SelfPanel } from './SelfPanel';
@@ -30,6 +30,7 @@ export function ServerView(): JSX.Element {
   const [selected, setSelected] = createSignal<number | null>(null);
   const [menu, setMenu] = createSignal<OpenMenu | null>(null);
   const currentChannelId = () => connection.self()?.channelId ?? null;
+  const chat = () => connection.chat();
   // The selection falls back to one's own channel (also when the selected one is deleted).
   const selectedId = createMemo(() => {
     const id = selected();
@@ -74,19 +75,25 @@ export function ServerView(): JSX.Element {
       const isSelf = user.id === world.selfId;
       return [
         { kind: 'heading', label: user.displayName },
-        isSelf
-          ? { label: 'My identity…', icon: 'shield', testId: 'menu-identity', onSelect: () => modals.open({ kind: 'identity' }) }
-          : {
-              label: 'Copy user ID',
-              icon: 'copy',
-              testId: 'menu-copy-id',
-              onSelect: () => {
-                navigator.clipboard?.writeText(user.id).then(
-                  () => notices.show('User ID copied.', 'ok'),
-                  () => notices.show('Could not copy to the clipboard.', 'error'),
-                );
-              },
-            },
+        ...(isSelf
+          ? [{ label: 'My identity…', icon: 'shield', testId: 'menu-identity', onSelect: () => modals.open({ kind: 'identity' }) } satisfies MenuEntry]
+          : [
+              { label: 'Send a message', icon: 'send', disabled: !chat(), testId: 'menu-message', onSelect: () => chat()?.openDm(user.id) } satisfies MenuEntry,
+              { label: 'Poke…', icon: 'bell', disabled: !online || !chat(), testId: 'menu-poke', onSelect: () => modals.open({ kind: 'poke', userId: user.id }) } satisfies MenuEntry,
+              { label: 'Safety number…', icon: 'shield', disabled: !chat(), testId: 'menu-safety', onSelect: () => modals.open({ kind: 'safetyNumber', userId: user.id }) } satisfies MenuEntry,
+              { kind: 'separator' } satisfies MenuEntry,
+              {
+                label: 'Copy user ID',
+                icon: 'copy',
+                testId: 'menu-copy-id',
+                onSelect: () => {
+                  navigator.clipboard?.writeText(user.id).then(
+                    () => notices.show('User ID copied.', 'ok'),
+                    () => notices.show('Could not copy to the clipboard.', 'error'),
+                  );
+                },
+              } satisfies MenuEntry,
+            ]),
       ];
     }
     return [{ label: 'Create channel…', icon: 'plus', disabled: !online, testId: 'menu-create', onSelect: () => modals.open({ kind: 'createChannel', parentId: null }) }];
@@ -159,13 +166,17 @@ export function ServerView(): JSX.Element {
           <Show when={selectedId()} keyed>
             {(id) => <ChannelDetails channelId={id} onJoin={join} />}
           </Show>
-          <Show when={currentChannelId()} keyed>
-            {(id) => <ChannelChat channelId={id} />}
+          <Show when={chat()} keyed>
+            {(c) => <ChatPanel chat={c} />}
           </Show>
         </main>
       </div>
 
       <StatusBar />
+
+      <Show when={chat()?.pokes()[0]} keyed>
+        {(poke) => <PokePopup from={poke.from} text={poke.text} at={poke.at} playSound={playPokeSound} onDismiss={() => chat()?.dismissPoke(poke.id)} />}
+      </Show>
 
       <Show when={menu()} keyed>
         {(m) => <ContextMenu x={m.x} y={m.y} label="Channel actions" entries={menuEntries(m.target)} onClose={() => setMenu(null)} data-testid="context-menu" />}
