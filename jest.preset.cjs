@@ -15,6 +15,7 @@ module.exports = {
     '^@lemon/ui$': path.join(root, 'libs/ui/src/index.ts'),
     '^@lemon/session$': path.join(root, 'libs/session/src/index.ts'),
     '^@lemon/chat$': path.join(root, 'libs/chat/src/index.ts'),
+    '^@lemon/chat/node$': path.join(root, 'libs/chat/src/node.ts'),
     '^@lemon/testing$': path.join(root, 'tools/testing/index.ts'),
   },
   testTimeout: 30000,

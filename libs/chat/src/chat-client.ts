@@ -52,6 +52,11 @@ export interface ChatClientOptions {
   readyTimeoutMs?: number;
   /** Key packages kept on the server (fewer make tests and bots cheaper). */
   keyPackageTarget?: number;
+  /**
+   * The DM peers from `parseState`, with an `mls` restored from the same state. Given here, not
+   * later: at start the client leaves every group that is not a known DM group.
+   */
+  savedPeers?: string;
 }
 
 interface SavedState {
@@ -76,6 +81,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.mls = options.mls;
     this.selfId = userIdFromPublicKey(this.mls.publicKey);
     this.dms = new DirectMessages(this.mls);
+    if (options.savedPeers) this.dms.importPeers(options.savedPeers);
   }
 
   /** The MLS state and DM peers: secret, the caller encrypts it before storing. */
@@ -93,10 +99,6 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     } catch {
       return null;
     }
-  }
-
-  restorePeers(peers: string): void {
-    this.dms.importPeers(peers);
   }
 
   peers(): DmPeer[] {

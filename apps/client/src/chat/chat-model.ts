@@ -127,9 +127,9 @@ export class ChatModel {
       mls,
       ...(vault ? { persist: (state: Uint8Array) => vault.save(this.serialize(state)) } : {}),
       ...(deps.keyPackageTarget ? { keyPackageTarget: deps.keyPackageTarget } : {}),
+      ...(peers ? { savedPeers: peers } : {}),
     });
     this.selfId = this.client.selfId;
-    if (peers) this.client.restorePeers(peers);
     if (saved) {
       this.conversations.import(saved.history.filter((e) => typeof e?.conversation === 'string' && e.conversation.startsWith('dm:')));
       this.contacts.import(saved.contacts);

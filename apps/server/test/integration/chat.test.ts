@@ -4,7 +4,11 @@
  * offline, and pictures.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { ChatClient, type IncomingChat } from '@lemon/chat';
+import { openStateFile, stateKeyFromSecret } from '@lemon/chat/node';
 import { MlsClient } from '@lemon/crypto-wasm';
 import { toBase64Url, type ChatPayload, type ServerEvent } from '@lemon/protocol';
 import { waitUntil } from '@lemon/testing';
@@ -26,8 +30,13 @@ function messageId(): string {
 }
 const text = (body: string): ChatPayload => ({ t: 'text', id: messageId(), text: body });
 
-function startChat(client: TestClient, name: string, mls = MlsClient.create(client.identity.exportSecretKey())): ChatUser {
-  const chat = new ChatClient({ session: client.session, mls, keyPackageTarget: 5, readyTimeoutMs: 20_000 });
+interface Saved {
+  persist?: (state: Uint8Array) => Promise<void>;
+  savedPeers?: string;
+}
+
+function startChat(client: TestClient, name: string, mls = MlsClient.create(client.identity.exportSecretKey()), saved: Saved = {}): ChatUser {
+  const chat = new ChatClient({ session: client.session, mls, keyPackageTarget: 5, readyTimeoutMs: 20_000, ...saved });
   const user: ChatUser = { client, chat, mls, received: [], name };
   chat.on('message', (m) => {
     if (!m.self) user.received.push(m);
@@ -131,5 +140,41 @@ describe('encrypted chat through the real server', () => {
     await until([eveAgain], () => eveAgain.received.some((m) => m.payload.t === 'picture'), 'the picture message');
     const got = eveAgain.received.find((m) => m.payload.t === 'picture')!.payload as Extract<ChatPayload, { t: 'picture' }>;
     expect(Buffer.from(await eveAgain.chat.downloadPicture(got.picture)).equals(Buffer.from(picture))).toBe(true);
+  });
+
+  it('lets a Node client (a bot) restart from its sealed state file and keep reading its DM group', async () => {
+    const ann = await join('Ann3');
+    const dir = mkdtempSync(joinPath(tmpdir(), 'lemon-bot-'));
+    try {
+      const botClient = await connectClient(shared.server.wsUrl, 'Botty');
+      const identity = botClient.identity;
+      const secret = identity.exportSecretKey();
+      const key = await stateKeyFromSecret(secret);
+      secret.fill(0);
+      const file = openStateFile(joinPath(dir, 'botty.state'), key, `${identity.userId} ${shared.server.wsUrl}`);
+      const bot = startChat(botClient, 'Botty', undefined, { persist: (state) => file.save(state) });
+      await until([bot], () => bot.chat.channelState?.phase === 'ready', 'the bot joined its channel group');
+      await ann.chat.sendDm(identity.userId, text('first words to the bot'));
+      await until([bot], () => textsOf(bot).includes('first words to the bot'), 'the first DM');
+      await bot.chat.save();
+      bot.chat.stop();
+      botClient.session.close();
+      expect(readFileSync(joinPath(dir, 'botty.state')).includes(Buffer.from('first words'))).toBe(false);
+
+      // A new process would do exactly this: read the file, restore MLS and the DM peers.
+      const saved = ChatClient.parseState((await file.load())!)!;
+      const back = await connectClient(shared.server.wsUrl, 'Botty', { identity, reconnect: false });
+      const restored = MlsClient.restore(back.identity.exportSecretKey(), saved.mls);
+      const again = startChat(back, 'Botty', restored, { persist: (state) => file.save(state), savedPeers: saved.peers });
+      users.push(again);
+      const groupsBefore = restored.groupIds().length;
+      await ann.chat.sendDm(identity.userId, text('welcome back, bot'));
+      await until([again], () => textsOf(again).includes('welcome back, bot'), 'the DM after the restart');
+      // Read in the DM group from before the restart: no new group was needed.
+      expect(again.chat.peers().find((p) => p.userId === ann.client.identity.userId)?.groupIds).toHaveLength(1);
+      expect(groupsBefore).toBeGreaterThanOrEqual(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
