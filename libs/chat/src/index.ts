@@ -11,3 +11,4 @@ export type { ChatEntry, ConversationId } from './conversations';
 export { encryptPicture, decryptPicture, sniffPictureType, sha256, PictureError } from './pictures';
 export type { EncryptedPicture } from './pictures';
 export { formatEpochCode } from './epoch-code';
+export { membersNotInChannel, MEMBERSHIP_GRACE_MS } from './membership-check';

@@ -3,8 +3,8 @@
 // pokes, contacts and their verification, key-change warnings — and the sealed saved state.
 // Views read its accessors and call its actions; only this module talks to the ChatClient.
 import { batch, createSignal, type Accessor } from 'solid-js';
-import { ChatClient, Conversations, channelConversation, dmConversation, formatEpochCode, sniffPictureType, type ChatEntry, type ConversationId, type IncomingChat } from '@lemon/chat';
-import { MlsClient, type Identity } from '@lemon/crypto-wasm';
+import { ChatClient, Conversations, MEMBERSHIP_GRACE_MS, channelConversation, dmConversation, formatEpochCode, membersNotInChannel, sniffPictureType, type ChatEntry, type ConversationId, type IncomingChat } from '@lemon/chat';
+import { MlsClient, userIdFromPublicKey, type Identity } from '@lemon/crypto-wasm';
 import { fromBase64Url, toBase64Url, type ChatPayload, type ChatStyle, type User } from '@lemon/protocol';
 import type { Session } from '@lemon/session';
 import { Contacts, type ContactUser, type KeyChange } from './contacts';
@@ -111,6 +111,8 @@ export class ChatModel {
   private readonly epochSignal = createSignal<string | null>(null);
   private readonly pokesSignal = createSignal<PendingPoke[]>([]);
   private readonly dismissedSignal = createSignal<ReadonlySet<string>>(new Set());
+  private readonly unknownSignal = createSignal<string[]>([]);
+  private unknownTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly deps: ChatModelDeps,
@@ -141,12 +143,14 @@ export class ChatModel {
     this.offs.push(
       this.client.on('message', (m) => this.onMessage(m)),
       this.client.on('channel', () => this.refreshChannel()),
+      this.deps.session.on('world', () => this.checkMembers()),
       this.client.on('problem', (text) => this.deps.notify(`Encrypted chat: ${text}.`, 'info')),
     );
     this.client.start();
   }
 
   stop(): void {
+    if (this.unknownTimer) clearTimeout(this.unknownTimer);
     this.client.stop();
     for (const off of this.offs.splice(0)) off();
     for (const picture of this.pictures.values()) if (picture.url) URL.revokeObjectURL(picture.url);
@@ -174,6 +178,8 @@ export class ChatModel {
   ready = (): boolean => this.readySignal[0]();
   epochCode = (): string | null => this.epochSignal[0]();
   pokes = (): PendingPoke[] => this.pokesSignal[0]();
+  /** User ids in the channel's encryption group who are not visibly in the channel (for a while). */
+  unknownMembers = (): string[] => this.unknownSignal[0]();
 
   entries(conversation: ConversationId | null): readonly ChatEntry[] {
     this.version();
@@ -358,6 +364,34 @@ export class ChatModel {
       this.readySignal[1](ready);
       this.epochSignal[1](code ? formatEpochCode(code) : null);
     });
+    this.checkMembers();
+  }
+
+  private membersNotInChannel(): string[] {
+    const state = this.client.channelState;
+    if (state?.phase !== 'ready') return [];
+    const inChannel = Object.values(this.deps.users())
+      .filter((u) => u.channelId === state.channelId)
+      .map((u) => u.id);
+    return membersNotInChannel(state.memberKeys.map((key) => userIdFromPublicKey(key)), inChannel, this.selfId);
+  }
+
+  /** Flags group members nobody can see in the channel, once they outlast a leaver's Remove. */
+  private checkMembers(): void {
+    const now = this.membersNotInChannel();
+    if (now.length === 0) {
+      if (this.unknownTimer) clearTimeout(this.unknownTimer);
+      this.unknownTimer = null;
+      if (this.unknownSignal[0]().length > 0) this.unknownSignal[1]([]);
+      return;
+    }
+    if (this.unknownTimer) return;
+    this.unknownTimer = setTimeout(() => {
+      this.unknownTimer = null;
+      const still = this.membersNotInChannel().filter((id) => now.includes(id));
+      this.unknownSignal[1](still);
+      if (still.length < this.membersNotInChannel().length) this.checkMembers();
+    }, MEMBERSHIP_GRACE_MS);
   }
 
   private async download(entry: ChatEntry): Promise<void> {

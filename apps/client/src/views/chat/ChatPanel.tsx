@@ -40,6 +40,15 @@ export function ChatPanel(props: { chat: ChatModel }): JSX.Element {
           />
         )}
       </For>
+      <Show when={chat().unknownMembers().length > 0}>
+        <div class="lc-banner lc-banner--warn" role="alert" data-testid="unknown-member-banner">
+          <Icon name="warning" class="lc-banner__icon" />
+          <p class="lc-banner__text">
+            <strong>{chat().unknownMembers().length === 1 ? 'Someone you cannot see' : `${chat().unknownMembers().length} people you cannot see`}</strong>
+            {" can read this channel's encrypted messages. The server added them without showing them in the channel; do not trust this channel with secrets."}
+          </p>
+        </div>
+      </Show>
       <div class="chat-panel__header">
         <Show
           when={activeDm()}
