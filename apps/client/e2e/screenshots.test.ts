@@ -1,10 +1,13 @@
-// Screenshots for the docs: docs/screenshots/connect.png and docs/screenshots/server.png.
+// Screenshots for the docs: docs/screenshots/connect.png, server.png and chat.png.
 // Written only when LEMON_SCREENSHOTS=1 (`npx nx run client:screenshots`), never in normal runs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChatClient } from '@lemon/chat';
+import { MlsClient } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
+import { toBase64Url } from '@lemon/protocol';
 import { launchBrowser, type LaunchedBrowser, channelRow, connect, openClient, userInChannel, WAIT } from './helpers';
-import { connectClient, type TestClient, REPO_ROOT, removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
+import { connectClient, type TestClient, REPO_ROOT, removeTempDirs, startServerProcess, waitUntil, type ServerProcess } from '@lemon/testing';
 
 const enabled = process.env.LEMON_SCREENSHOTS === '1';
 const OUT = join(REPO_ROOT, 'docs/screenshots');
@@ -12,6 +15,7 @@ const OUT = join(REPO_ROOT, 'docs/screenshots');
 let server: ServerProcess;
 let browser: LaunchedBrowser;
 const others: TestClient[] = [];
+const chats: ChatClient[] = [];
 
 (enabled ? describe : describe.skip)('screenshots', () => {
   beforeAll(async () => {
@@ -21,6 +25,7 @@ const others: TestClient[] = [];
   });
 
   afterAll(async () => {
+    for (const c of chats) c.stop();
     for (const c of others) c.session.close();
     await browser?.close();
     await server?.stop();
@@ -65,6 +70,37 @@ const others: TestClient[] = [];
     await page.getByTestId('details-description').waitFor(WAIT);
     await page.screenshot({ path: join(OUT, 'server.png') });
     await context.close();
+  });
+
+  it('encrypted chat', async () => {
+    const { page } = await openClient(await browser.newContext());
+    const talk = async (name: string) => {
+      const client = await connectClient(server.wsUrl, name);
+      const chat = new ChatClient({ session: client.session, mls: MlsClient.create(client.identity.exportSecretKey()), keyPackageTarget: 3 });
+      chat.start();
+      others.push(client);
+      chats.push(chat);
+      return { client, chat };
+    };
+    const mia = await talk('Mia');
+    const noah = await talk('Noah');
+    const lounge = (await mia.client.session.request('channel.create', { parentId: null, name: 'Lounge', description: 'Say hi.' })).channel;
+    await mia.client.session.request('channel.join', { channelId: lounge.id });
+    await noah.client.session.request('channel.join', { channelId: lounge.id });
+    await connect(page, { port: server.port, nickname: 'Ivy' });
+    await channelRow(page, 'Lounge').dblclick();
+    await page.locator('[data-testid="conversation"][data-tab="channel"][data-ready="yes"]').waitFor(WAIT);
+    // Everyone in the epoch that includes Ivy before anyone talks (else Ivy cannot read it).
+    const three = () => [mia, noah].every(({ chat }) => chat.channelState?.phase === 'ready' && chat.channelState.memberKeys.length === 3 && chat.canSendNow);
+    await waitUntil(three, [mia, noah].map(({ chat }) => (f: () => void) => chat.on('channel', f)), 'three members in the Lounge group');
+    const id = () => toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+    await mia.chat.sendToChannel({ t: 'text', id: id(), text: 'Anyone up for a round tonight?' });
+    await noah.chat.sendToChannel({ t: 'text', id: id(), text: 'Count me in — 21:00?', style: { font: 'serif', sizePx: 16, color: '#3b82f6' } });
+    await page.getByTestId('composer-input').fill('Deal. Nobody but us can read this, not even the server.');
+    await page.getByTestId('composer-input').press('Enter');
+    await page.getByTestId('message-text').filter({ hasText: 'Deal.' }).waitFor(WAIT);
+    await page.getByTestId('message-text').filter({ hasText: '21:00' }).waitFor(WAIT);
+    await page.screenshot({ path: join(OUT, 'chat.png') });
   });
 });
 
