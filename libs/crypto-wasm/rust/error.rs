@@ -69,11 +69,25 @@ pub enum CryptoError {
     MlsCorruptState,
     /// An unexpected failure inside OpenMLS (a bug).
     MlsInternal,
+    /// An SFrame argument is out of range (cipher suite, epoch secret length, epoch not newer than the current one, leaf index).
+    SframeInvalidArgument,
+    /// SFrame encryption before any epoch was set.
+    SframeInvalidState,
+    /// The SFrame header cannot be parsed (truncated, non-minimal, or a counter above 2^53 - 1).
+    SframeMalformedHeader,
+    /// No key for the frame's KID: its epoch is not (or no longer) kept, or it is this member's own sending key.
+    SframeUnknownKey,
+    /// The SFrame ciphertext, header or metadata was modified (the AEAD refuses it).
+    SframeAuthenticationFailed,
+    /// The SFrame counter was already received from that sender, or is older than the replay window.
+    SframeReplay,
+    /// The sending key used its last counter; a new epoch is needed.
+    SframeCounterExhausted,
 }
 
 impl CryptoError {
     /// Every variant, for exhaustive tests and for the bindings.
-    pub const ALL: [CryptoError; 28] = [
+    pub const ALL: [CryptoError; 35] = [
         CryptoError::InvalidKey,
         CryptoError::InvalidSignatureFormat,
         CryptoError::RandomnessUnavailable,
@@ -102,6 +116,13 @@ impl CryptoError {
         CryptoError::MlsInvalidState,
         CryptoError::MlsCorruptState,
         CryptoError::MlsInternal,
+        CryptoError::SframeInvalidArgument,
+        CryptoError::SframeInvalidState,
+        CryptoError::SframeMalformedHeader,
+        CryptoError::SframeUnknownKey,
+        CryptoError::SframeAuthenticationFailed,
+        CryptoError::SframeReplay,
+        CryptoError::SframeCounterExhausted,
     ];
 
     /// Stable machine-readable code.
@@ -135,6 +156,13 @@ impl CryptoError {
             CryptoError::MlsInvalidState => "MLS_INVALID_STATE",
             CryptoError::MlsCorruptState => "MLS_CORRUPT_STATE",
             CryptoError::MlsInternal => "MLS_INTERNAL",
+            CryptoError::SframeInvalidArgument => "SFRAME_INVALID_ARGUMENT",
+            CryptoError::SframeInvalidState => "SFRAME_INVALID_STATE",
+            CryptoError::SframeMalformedHeader => "SFRAME_MALFORMED_HEADER",
+            CryptoError::SframeUnknownKey => "SFRAME_UNKNOWN_KEY",
+            CryptoError::SframeAuthenticationFailed => "SFRAME_AUTHENTICATION_FAILED",
+            CryptoError::SframeReplay => "SFRAME_REPLAY",
+            CryptoError::SframeCounterExhausted => "SFRAME_COUNTER_EXHAUSTED",
         }
     }
 
@@ -185,6 +213,15 @@ impl CryptoError {
                 "the saved MLS state is damaged or belongs to another identity"
             }
             CryptoError::MlsInternal => "unexpected failure inside MLS",
+            CryptoError::SframeInvalidArgument => "an SFrame argument is out of range",
+            CryptoError::SframeInvalidState => "no SFrame epoch has been set",
+            CryptoError::SframeMalformedHeader => "the SFrame header is malformed",
+            CryptoError::SframeUnknownKey => "no SFrame key for this frame",
+            CryptoError::SframeAuthenticationFailed => "the SFrame frame failed authentication",
+            CryptoError::SframeReplay => "the SFrame frame was already received or is too old",
+            CryptoError::SframeCounterExhausted => {
+                "the SFrame counter is exhausted; a new epoch is needed"
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod identity;
 pub mod mls;
 pub mod safety_number;
+pub mod sframe;
 pub mod user_id;
 
 #[cfg(target_arch = "wasm32")]

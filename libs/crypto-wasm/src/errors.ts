@@ -30,6 +30,13 @@ export const RUST_ERROR_CODES = [
   'MLS_INVALID_STATE',
   'MLS_CORRUPT_STATE',
   'MLS_INTERNAL',
+  'SFRAME_INVALID_ARGUMENT',
+  'SFRAME_INVALID_STATE',
+  'SFRAME_MALFORMED_HEADER',
+  'SFRAME_UNKNOWN_KEY',
+  'SFRAME_AUTHENTICATION_FAILED',
+  'SFRAME_REPLAY',
+  'SFRAME_COUNTER_EXHAUSTED',
 ] as const;
 
 /** Codes produced by this TypeScript wrapper itself. */
@@ -79,6 +86,18 @@ export const WRAPPER_ERROR_CODES = ['NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_I
  *   pending).
  * - `MLS_CORRUPT_STATE`: bytes given to `MlsClient.restore` are damaged or of another identity.
  * - `MLS_INTERNAL`: an unexpected failure inside OpenMLS (a bug).
+ * - `SFRAME_INVALID_ARGUMENT`: an SFrame argument is out of range (unknown cipher suite, epoch
+ *   secret of the wrong length, an epoch not newer than the current one).
+ * - `SFRAME_INVALID_STATE`: `SframeContext.encrypt` before any `setEpoch`.
+ * - `SFRAME_MALFORMED_HEADER`: the SFrame header does not parse (truncated, not minimally
+ *   encoded, or a counter above 2^53 - 1).
+ * - `SFRAME_UNKNOWN_KEY`: no key for the frame's KID: its epoch was not entered yet, was retired
+ *   (or replaced by a newer epoch with the same low four bits), or the KID is this member's own.
+ * - `SFRAME_AUTHENTICATION_FAILED`: the AEAD refuses the frame (ciphertext, header or metadata
+ *   modified, or encrypted under a key this member does not share).
+ * - `SFRAME_REPLAY`: the frame's counter was already accepted from that sender in that epoch, or
+ *   is 128 or more below the highest one accepted.
+ * - `SFRAME_COUNTER_EXHAUSTED`: the sending key used its last counter (2^53 - 1); enter a new epoch.
  * - `INTERNAL`: anything unexpected (a bug); the message says what.
  */
 export type CryptoErrorCode = (typeof RUST_ERROR_CODES)[number] | (typeof WRAPPER_ERROR_CODES)[number];

@@ -153,6 +153,29 @@ export class MlsDeliveryServiceHandle {
   proposeRemove(groupId: Uint8Array, publicKey: Uint8Array): Uint8Array;
 }
 
+/** One decrypted SFrame frame (see rust/wasm/sframe.rs); `free()` releases it. */
+export class SframeDecrypted {
+  private constructor();
+  free(): void;
+  payload(): Uint8Array;
+  senderLeafIndex(): number;
+  epoch(): number;
+  counter(): number;
+}
+
+/** One member's SFrame keys for a voice session (see rust/wasm/sframe.rs). */
+export class SframeContextHandle {
+  private constructor();
+  free(): void;
+  static create(cipherSuite: number): SframeContextHandle;
+  setEpoch(epoch: number, epochSecret: Uint8Array, ownLeafIndex: number): void;
+  retireBefore(epoch: number): void;
+  currentEpoch(): number | undefined;
+  keptEpochs(): Float64Array;
+  encrypt(payload: Uint8Array, metadata: Uint8Array): Uint8Array;
+  decrypt(frame: Uint8Array, metadata: Uint8Array): SframeDecrypted;
+}
+
 /** Verifies a KeyPackage and returns the 32-byte identity public key it belongs to. */
 export function validateKeyPackage(keyPackage: Uint8Array): Uint8Array;
 

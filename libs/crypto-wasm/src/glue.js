@@ -11,6 +11,7 @@ export {
   MlsDeliveryServiceHandle,
   MlsExternalSenderHandle,
   SafetyNumberPair,
+  SframeContextHandle,
   errorCodes,
   exportIdentityBackup,
   fingerprintFromPublicKey,

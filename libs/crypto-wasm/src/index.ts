@@ -36,3 +36,14 @@ export type {
   MlsAcceptedCommit,
   MlsMessageInfo,
 } from './mls';
+export {
+  SframeContext,
+  sframeEpochSecretLength,
+  SFRAME_AES_128_GCM_SHA256_128,
+  SFRAME_AES_256_GCM_SHA512_128,
+  SFRAME_EXPORTER_LABEL,
+  SFRAME_EPOCH_BITS,
+  SFRAME_REPLAY_WINDOW,
+  SFRAME_MAX_COUNTER,
+} from './sframe';
+export type { SframeCipherSuite, SframeDecryptedFrame } from './sframe';

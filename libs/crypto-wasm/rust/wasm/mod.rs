@@ -10,3 +10,4 @@ mod error;
 mod identity;
 mod mls;
 mod safety_number;
+mod sframe;
