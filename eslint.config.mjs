@@ -26,8 +26,10 @@ export default [
             { sourceTag: 'scope:session', onlyDependOnLibsWithTags: ['scope:protocol'] },
             // The encrypted-chat engine: MLS (crypto) driven over a session.
             { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session'] },
+            // Voice: Opus (audio) in SFrame (crypto) with keys from the channel's MLS group (chat).
+            { sourceTag: 'scope:voice', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:audio', 'scope:chat'] },
             // The test harness drives real clients, so it may use every client-side lib.
-            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session', 'scope:chat'] },
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:protocol', 'scope:crypto', 'scope:session', 'scope:chat', 'scope:audio', 'scope:voice'] },
           ],
         },
       ],

@@ -49,8 +49,19 @@ describe('defaults', () => {
       clientHtml: join(dir, 'apps/client/dist/client.html'),
       logLevel: 'info',
       limits: DEFAULT_LIMITS,
+      voice: { portRange: null, announcedAddresses: [] },
     });
     expect(config.limits.loginTimeoutMs).toBe(LIMITS.challengeTtlMs);
+  });
+
+  it('reads the voice UDP port range and announced addresses, and refuses bad ones', () => {
+    expect(parse(['--voice-ports', '40000-40100', '--voice-address', '203.0.113.7']).voice).toEqual({ portRange: [40000, 40100], announcedAddresses: ['203.0.113.7'] });
+    expect(parse([], { LEMON_VOICE_PORTS: '50000 - 50010', LEMON_VOICE_ADDRESSES: '198.51.100.1,198.51.100.2' }).voice).toEqual({
+      portRange: [50000, 50010],
+      announcedAddresses: ['198.51.100.1', '198.51.100.2'],
+    });
+    for (const bad of ['40100-40000', '80-90', '40000', 'a-b', '40000-70000']) expect(() => parse(['--voice-ports', bad])).toThrow(/voice-ports/);
+    expect(() => parse(['--voice-address', 'chat.example.org'])).toThrow(/voice-address/);
   });
 
   it('prints help for --help instead of a config', () => {

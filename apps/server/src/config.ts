@@ -78,6 +78,15 @@ export interface ServerConfig {
   clientHtml: string;
   logLevel: LogLevel;
   limits: ServerLimits;
+  voice: VoiceConfig;
+}
+
+/** Where WebRTC voice listens (UDP) and what it tells clients to connect to. */
+export interface VoiceConfig {
+  /** Inclusive UDP port range for voice connections (open these in the firewall); null: any free port. */
+  portRange: readonly [number, number] | null;
+  /** IP addresses announced to clients besides the interfaces' own (a public IP behind NAT). */
+  announcedAddresses: readonly string[];
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -138,13 +147,16 @@ Usage: node apps/server/dist/main.js [options]
   --admin <userId>     a user id with admin rights (repeatable)
   --public-address <host[:port]>  an address clients use for this server (repeatable);
                        logins signed for any other address are refused  [the Host header]
+  --voice-ports <a-b>  UDP port range for voice (WebRTC); open it in the firewall      [any]
+  --voice-address <ip> an IP address announced for voice, e.g. the public one behind NAT
+                       (repeatable)
   --client-html <file> the built client served at /        [apps/client/dist/client.html]
   --log-level <lvl>    debug | info | warn | error | silent                     [info]
   --help               show this text
 
 Environment: LEMON_PORT LEMON_HOST LEMON_DATA_DIR LEMON_CONFIG LEMON_TLS_CERT LEMON_TLS_KEY
 LEMON_SERVER_NAME LEMON_ADMINS (comma-separated) LEMON_PUBLIC_ADDRESSES (comma-separated)
-LEMON_CLIENT_HTML LEMON_LOG_LEVEL.
+LEMON_VOICE_PORTS LEMON_VOICE_ADDRESSES (comma-separated) LEMON_CLIENT_HTML LEMON_LOG_LEVEL.
 Precedence: flags > environment > config file > defaults. The config file may also hold a
 "limits" object (maxConnections, maxPendingLogins, maxPendingLoginsPerAddress,
 rateLimitPerSecond, rateLimitBurst, abuseErrorLimit, abuseWindowMs, pingIntervalMs,
@@ -222,6 +234,18 @@ const LimitsField = z.strictObject({
   mlsResponseTimeoutMs: intFrom(100, 600_000).optional(),
 });
 
+const VoicePortsField = z.string().transform((raw, ctx) => {
+  const match = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(raw);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min >= 1024 && max <= 65535 && min <= max)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a range like 40000-40100 within 1024-65535' });
+    return z.NEVER;
+  }
+  return [min, max] as [number, number];
+});
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const VoiceAddressesField = z.array(z.string().trim().regex(IPV4, 'must be an IPv4 address')).max(8);
+
 const FileSchema = z.strictObject({
   port: PortField.optional(),
   host: HostField.optional(),
@@ -234,6 +258,8 @@ const FileSchema = z.strictObject({
   clientHtml: PathField.optional(),
   logLevel: LogLevelField.optional(),
   limits: LimitsField.optional(),
+  voicePorts: VoicePortsField.optional(),
+  voiceAddresses: VoiceAddressesField.optional(),
 });
 
 /** One source's values, validated, paths already absolute. */
@@ -249,11 +275,13 @@ interface Layer {
   clientHtml?: string;
   logLevel?: LogLevel;
   limits?: Partial<ServerLimits>;
+  voicePorts?: [number, number];
+  voiceAddresses?: string[];
 }
 
 type LayerKey = Exclude<keyof Layer, 'limits'>;
 /** Keys that take several values: repeated flags, comma-separated env values. */
-const LIST_KEYS: readonly LayerKey[] = ['admins', 'publicAddresses'];
+const LIST_KEYS: readonly LayerKey[] = ['admins', 'publicAddresses', 'voiceAddresses'];
 const PATH_KEYS: readonly LayerKey[] = ['dataDir', 'tlsCert', 'tlsKey', 'clientHtml'];
 
 /** Flag and env names per field, used both for reading and for error messages. */
@@ -267,6 +295,8 @@ const SOURCES: Record<LayerKey, { flag: string; env: string; schema: z.ZodType }
   admins: { flag: 'admin', env: 'LEMON_ADMINS', schema: AdminsField },
   publicAddresses: { flag: 'public-address', env: 'LEMON_PUBLIC_ADDRESSES', schema: PublicAddressesField },
   clientHtml: { flag: 'client-html', env: 'LEMON_CLIENT_HTML', schema: PathField },
+  voicePorts: { flag: 'voice-ports', env: 'LEMON_VOICE_PORTS', schema: VoicePortsField },
+  voiceAddresses: { flag: 'voice-address', env: 'LEMON_VOICE_ADDRESSES', schema: VoiceAddressesField },
   logLevel: { flag: 'log-level', env: 'LEMON_LOG_LEVEL', schema: LogLevelField },
 };
 
@@ -316,6 +346,8 @@ function readFlags(argv: readonly string[]): { layer: Layer; config?: string; he
         admin: { type: 'string', multiple: true },
         'public-address': { type: 'string', multiple: true },
         'client-html': { type: 'string' },
+        'voice-ports': { type: 'string' },
+        'voice-address': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -441,6 +473,7 @@ export function parseConfig(sources: ConfigSources): ConfigResult {
     clientHtml: merged.clientHtml ?? resolve(sources.cwd, sources.defaultClientHtml),
     logLevel: merged.logLevel ?? DEFAULTS.logLevel,
     limits: { ...DEFAULT_LIMITS, ...merged.limits },
+    voice: { portRange: merged.voicePorts ?? null, announcedAddresses: [...new Set(merged.voiceAddresses ?? [])] },
   };
   return { kind: 'config', config };
 }

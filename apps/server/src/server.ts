@@ -12,6 +12,8 @@ import { toBase64Url } from '@lemon/protocol';
 import type { ServerConfig } from './config';
 import type { ServerContext } from './handlers/context';
 import { createChannelGroups } from './groups/create';
+import { startVoiceHost } from './voice/host';
+import type { VoiceTransportOptions } from './voice/transport';
 import { createHttpHandler } from './http/handler';
 import { loadOrCreateServerKey } from './identity/server-key';
 import { errorFields, logger } from './log';
@@ -107,6 +109,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       presence,
       responseTimeoutMs: config.limits.mlsResponseTimeoutMs,
     });
+    const voice = startVoiceHost({ presence, channels: storage.channels, now: monotonicClock, transport: voiceTransport(config) });
     const ctx: ServerContext = {
       config,
       storage,
@@ -114,6 +117,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       serverKey: { raw: identity.publicKey, base64: toBase64Url(identity.publicKey) },
       admins: new Set(config.admins),
       channelGroups,
+      voice,
       now: monotonicClock,
       isShuttingDown: () => shuttingDown,
     };
@@ -149,6 +153,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           const stoppedListening = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           channelGroups.close();
+          voice.close();
           await transport.shutdown(reason, config.limits.shutdownTimeoutMs);
           server.closeAllConnections();
           await Promise.race([stoppedListening, timeout(1000)]);
@@ -165,4 +170,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     lock.release();
     throw error;
   }
+}
+
+/** WebRTC options from the config: the UDP port range, and the addresses clients are told. */
+function voiceTransport(config: ServerConfig): VoiceTransportOptions {
+  const specific = /^\d+\.\d+\.\d+\.\d+$/.test(config.host) && config.host !== '0.0.0.0' ? config.host : undefined;
+  // A server bound to one address (say loopback) binds voice there too, and announces it
+  // (werift leaves loopback out of its candidates otherwise).
+  const announced = [...config.voice.announcedAddresses, ...(specific && !config.voice.announcedAddresses.includes(specific) ? [specific] : [])];
+  return {
+    ...(config.voice.portRange ? { portRange: config.voice.portRange } : {}),
+    ...(announced.length > 0 ? { announcedAddresses: announced } : {}),
+    ...(specific ? { bindAddress: specific } : {}),
+  };
 }

@@ -60,7 +60,7 @@ test('the built server starts, answers /healthz, logs a user in and shuts down g
     });
     expect(snapshot.firstLogin).toBe(true);
     expect(snapshot.serverName).toBe('Smoke Test');
-    expect(snapshot.channels).toEqual([{ id: snapshot.defaultChannelId, parentId: null, name: 'Lobby', description: '', position: 0 }]);
+    expect(snapshot.channels).toEqual([{ id: snapshot.defaultChannelId, parentId: null, name: 'Lobby', description: '', position: 0, voice: true, bitrate: 48_000 }]);
     expect(snapshot.users).toEqual([snapshot.self]);
     expect(await (await fetch(`${server.httpUrl}/healthz`)).json()).toMatchObject({ connections: 1 });
 

@@ -8,7 +8,7 @@
  * Only one channel at a time: a client is in exactly one channel, and moving away drops
  * the old group (the server removes us from it).
  */
-import { CryptoError, type MlsClient } from '@lemon/crypto-wasm';
+import { CryptoError, type MlsClient, type SframeContext } from '@lemon/crypto-wasm';
 import { ErrorCode, bytesEqual, concatBytes, fromBase64Url, toBase64Url, type EventData } from '@lemon/protocol';
 
 export type GroupRequest =
@@ -71,6 +71,24 @@ export class ChannelGroup {
       epoch: this.mls.epoch(this.groupId),
       memberKeys: this.mls.members(this.groupId).map((m) => m.publicKey),
     };
+  }
+
+  /**
+   * Moves `sframe` (voice keys) to the group's current epoch, if it is not there yet; returns
+   * the epoch, or null when not in a group. One SframeContext per membership: a second one in
+   * the same epoch would restart counters and reuse nonces.
+   */
+  voiceEpoch(sframe: SframeContext): number | null {
+    if (!this.groupId) return null;
+    const epoch = this.mls.epoch(this.groupId);
+    if (sframe.currentEpoch === undefined || sframe.currentEpoch < epoch) sframe.setEpochFromMls(this.mls, this.groupId);
+    return epoch;
+  }
+
+  /** The identity key of the member at `leafIndex` in the current epoch (who a voice frame is from). */
+  memberKeyAt(leafIndex: number): Uint8Array | null {
+    if (!this.groupId) return null;
+    return this.mls.members(this.groupId).find((m) => m.index === leafIndex)?.publicKey ?? null;
   }
 
   /** The epoch authenticator of the current epoch (the channel's "epoch code"), if joined. */

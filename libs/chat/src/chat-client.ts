@@ -4,7 +4,7 @@
  * state (through a callback: the app decides where and under which key) and acknowledges DMs
  * only after the state that can read what follows is saved.
  */
-import { userIdFromPublicKey, type MlsClient } from '@lemon/crypto-wasm';
+import { userIdFromPublicKey, type MlsClient, type SframeContext } from '@lemon/crypto-wasm';
 import {
   ErrorCode,
   LIMITS,
@@ -116,6 +116,17 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   epochCode(): Uint8Array | null {
     return this.group?.epochCode() ?? null;
+  }
+
+  /** Moves voice keys to the channel group's current epoch; the epoch, or null outside a group. */
+  voiceEpoch(sframe: SframeContext): number | null {
+    return this.group?.voiceEpoch(sframe) ?? null;
+  }
+
+  /** The user id of the channel group member at a leaf (the sender a voice frame names). */
+  memberAt(leafIndex: number): string | null {
+    const key = this.group?.memberKeyAt(leafIndex);
+    return key ? userIdFromPublicKey(key) : null;
   }
 
   start(): void {

@@ -4,6 +4,7 @@ import { LIMITS, PROTOCOL_VERSION } from './limits';
 import { LOGIN_SIGNATURE_CONTEXT } from './login';
 import { EVENTS, REQUESTS, allowedBeforeLogin, type BinarySpec, type RequestType } from './messages';
 import { RESPONSE_KIND, binaryKinds } from './binary';
+import { VOICE_BATCH, VOICE_DOWNLINK_KIND, VOICE_END, VOICE_FRAME, VOICE_UPLINK_KIND } from './voice';
 import { ChatPayload } from './chat-payload';
 
 function schemaBlock(schema: z.ZodType): string {
@@ -68,6 +69,21 @@ export function renderProtocolDoc(): string {
     '| --- | --- | --- |',
     ...binaryKinds().map((k) => `| ${k.kind} | \`${k.name}\` | ${k.direction === 'request' ? 'client → server' : 'server → client'} |`),
     `| ${RESPONSE_KIND} | response with payload | server → client |`,
+    `| ${VOICE_UPLINK_KIND} | voice packet, no header (see Voice) | client → server |`,
+    `| ${VOICE_DOWNLINK_KIND} | voice packet, no header (see Voice) | server → client |`,
+    '',
+    '## Voice',
+    '',
+    'Voice goes over a WebRTC data channel (unordered, no retransmission) between each client and the server, set up',
+    'with `voice.connect` / `voice.answer` / `voice.candidate`; when that fails the same packets go in binary WebSocket',
+    `frames \`u8 version | u8 kind | packet\` (kind ${VOICE_UPLINK_KIND} up, ${VOICE_DOWNLINK_KIND} down). \`voice.path\` says which path a client uses.`,
+    'Every frame is Opus encrypted with SFrame (RFC 9605) under keys from the channel\'s MLS epoch; the server relays',
+    'without reading it. Integers big-endian:',
+    '',
+    `- uplink frame: \`u8 ${VOICE_FRAME} | SFrame frame\`; end of a talk spurt: \`u8 ${VOICE_END}\`; at most ${LIMITS.maxVoicePacketBytes} bytes;`,
+    `- downlink, one packet per listener per 20 ms tick: \`u8 ${VOICE_BATCH} | u8 count | count × (u16 length | SFrame frame)\`.`,
+    '',
+    'Receivers tell speakers apart by the SFrame key id (their MLS leaf), not by anything the server adds.',
     '',
     '## Limits',
     '',

@@ -43,6 +43,11 @@ describe('client frames', () => {
       'blob.chunk': { blobId, offset: 0 },
       'blob.status': { blobId },
       'blob.read': { blobId, offset: 0, length: 1000 },
+      'voice.connect': {},
+      'voice.answer': { answer: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
+      'voice.candidate': { candidate: { candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
+      'voice.path': { path: 'websocket' },
+      'voice.state': { muted: true, deafened: false },
       ping: {},
     };
     let id = 1;
@@ -176,7 +181,7 @@ describe('server frames', () => {
 
   it('validates every event schema with a sample, and rejects a malformed one', () => {
     const user = { id: userId, displayName: 'Ada', publicKey: key, channelId: 1 };
-    const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0 };
+    const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0, voice: true, bitrate: 48_000 };
     const samples: { [K in keyof typeof EVENTS]: unknown } = {
       'server.hello': {
         protocol: 1,
@@ -201,6 +206,11 @@ describe('server frames', () => {
       'mls.welcomed': { channelId: 2, groupId },
       'mls.message': { channelId: 2, groupId, from: userId, epoch: 5 },
       'dm.message': { messageId: 9, from: userId, fromKey: key, groupId, kind: 'message', sentAt: 1_700_000_000_000 },
+      'voice.candidate': { candidate: { candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host' } },
+      'voice.offer': { offer: 'v=0\r\n' },
+      'voice.connection': { state: 'connected' },
+      'voice.talking': { userId, talking: true },
+      'user.voice': { userId, muted: false, deafened: true },
       'server.shutdown': { reason: 'restart' },
     };
     const payload = new Uint8Array([9, 8, 7]);

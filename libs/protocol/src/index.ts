@@ -4,7 +4,7 @@ export { toBase64Url, fromBase64Url, utf8Encode, utf8Decode, concatBytes, bytesE
 export { normalizeName, normalizeDisplayName, normalizeChannelName, nameKey } from './names';
 export type { NameCheck, NameProblem } from './names';
 export { LOGIN_SIGNATURE_CONTEXT, loginSignedBytes, serverAddressOf } from './login';
-export { User, Channel, UserId, ChannelId, PublicKey, Signature, Challenge, KeyPackage, GroupId, BlobId, Epoch } from './schemas';
+export { User, Channel, VoiceBitrate, UserId, ChannelId, PublicKey, Signature, Challenge, KeyPackage, GroupId, BlobId, Epoch } from './schemas';
 export { REQUESTS, EVENTS, isRequestType, isEventType, allowedBeforeLogin, isBinaryRequest, isBinaryEvent, hasPayloadResponse } from './messages';
 export type {
   BinaryRequestType,
@@ -56,3 +56,4 @@ export {
   isChatMessageId,
 } from './chat-payload';
 export type { ChatFont, PictureType } from './chat-payload';
+export * from './voice';

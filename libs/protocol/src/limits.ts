@@ -62,6 +62,14 @@ export const LIMITS = {
   maxAckIds: 256,
   /** Default largest picture (before encryption); servers may configure another limit. */
   defaultMaxBlobBytes: 10 * 1024 * 1024,
+  /** Voice bitrate a channel may set, in bits per second (Opus); new channels get the default. */
+  voiceBitrateMin: 16_000,
+  voiceBitrateMax: 128_000,
+  voiceBitrateDefault: 48_000,
+  /** Largest voice packet (one SFrame-encrypted 20 ms Opus frame plus its type byte). */
+  maxVoicePacketBytes: 1500,
+  /** Longest SDP offer or answer, in characters. */
+  maxSdpChars: 16 * 1024,
   /** Upload and download chunk size of encrypted blobs. */
   blobChunkBytes: 256 * 1024,
   /** Request ids are positive 31-bit integers chosen by the client. */

@@ -3,6 +3,7 @@ import { LIMITS, PROTOCOL_VERSION } from './limits';
 import {
   Challenge,
   Channel,
+  VoiceBitrate,
   ChannelId,
   BlobId,
   ChannelNameInput,
@@ -48,6 +49,16 @@ const DmKind = z.enum(['welcome', 'message']).meta({
 });
 
 /** Everything a client may ask of the server; each answer is a response or an error. */
+const Sdp = z.string().min(1).max(LIMITS.maxSdpChars).meta({ description: 'a WebRTC session description (SDP text)' });
+const IceCandidate = z
+  .strictObject({
+    candidate: z.string().max(1024),
+    sdpMid: z.string().max(64).nullable().optional(),
+    sdpMLineIndex: z.number().int().min(0).max(255).nullable().optional(),
+  })
+  .meta({ description: 'an ICE candidate as RTCIceCandidateInit' });
+const VoicePath = z.enum(['datachannel', 'websocket', 'none']);
+
 export const REQUESTS = {
   'auth.login': {
     summary:
@@ -97,16 +108,20 @@ export const REQUESTS = {
       parentId: ChannelId.nullable(),
       name: ChannelNameInput,
       description: DescriptionInput.optional(),
+      voice: z.boolean().optional().meta({ description: 'default true' }),
+      bitrate: VoiceBitrate.optional().meta({ description: `default ${LIMITS.voiceBitrateDefault}` }),
     }),
     response: z.strictObject({ channel: Channel }),
   },
   'channel.update': {
     summary:
-      'Rename, describe, move (new parent) or reorder a channel. Allowed to its creator and to server admins.',
+      'Rename, describe, move (new parent) or reorder a channel, or change its voice settings. Allowed to its creator and to server admins.',
     request: z.strictObject({
       channelId: ChannelId,
       name: ChannelNameInput.optional(),
       description: DescriptionInput.optional(),
+      voice: z.boolean().optional(),
+      bitrate: VoiceBitrate.optional(),
       parentId: ChannelId.nullable().optional(),
       position: z.number().int().min(0).max(LIMITS.maxRequestId).optional(),
     }),
@@ -234,6 +249,35 @@ export const REQUESTS = {
     response: z.strictObject({ offset: z.number().int().min(0), size: z.number().int().min(0) }),
     responsePayload: 'the bytes read',
   },
+  'voice.connect': {
+    summary:
+      'Opens (or reopens) the WebRTC connection that carries voice: the server makes a peer connection for you with one ' +
+      'unordered, no-retransmit data channel and sends its SDP offer as voice.offer. Reply with voice.answer; trickle ICE both ways.',
+    request: z.strictObject({}),
+    response: z.strictObject({}),
+  },
+  'voice.answer': {
+    summary: "Your SDP answer to the server's voice.connect offer.",
+    request: z.strictObject({ answer: Sdp }),
+    response: z.strictObject({}),
+  },
+  'voice.candidate': {
+    summary: 'One of your ICE candidates for the voice connection.',
+    request: z.strictObject({ candidate: IceCandidate }),
+    response: z.strictObject({}),
+  },
+  'voice.path': {
+    summary:
+      'Where your voice goes and comes from: the data channel, the WebSocket (binary voice frames, when UDP is blocked) ' +
+      'or nowhere (voice off, deafened). The server relays to you only on this path.',
+    request: z.strictObject({ path: VoicePath }),
+    response: z.strictObject({}),
+  },
+  'voice.state': {
+    summary: 'You muted or deafened yourself (or undid it); everyone sees it. Muted senders are not relayed.',
+    request: z.strictObject({ muted: z.boolean(), deafened: z.boolean() }),
+    response: z.strictObject({}),
+  },
   ping: {
     summary: 'Application-level keep-alive and clock check; allowed before login.',
     beforeLogin: true,
@@ -327,6 +371,26 @@ export const EVENTS = {
       sentAt: z.number().int().meta({ description: 'server time (ms since 1970) it was queued' }),
     }),
     binary: { kind: 69, payload: 'MLSMessage (Welcome or PrivateMessage)' },
+  },
+  'voice.offer': {
+    summary: "The server's SDP offer for the voice connection you asked for with voice.connect.",
+    data: z.strictObject({ offer: Sdp }),
+  },
+  'voice.candidate': {
+    summary: "One of the server's ICE candidates for your voice connection.",
+    data: z.strictObject({ candidate: IceCandidate }),
+  },
+  'voice.connection': {
+    summary: 'Your voice connection changed state (connected: the data channel is open; failed: use the WebSocket path).',
+    data: z.strictObject({ state: z.enum(['connected', 'failed', 'closed']) }),
+  },
+  'voice.talking': {
+    summary: 'Somebody in your channel started or stopped talking (the server sees voice frames flow, never their content).',
+    data: z.strictObject({ userId: UserId, talking: z.boolean() }),
+  },
+  'user.voice': {
+    summary: 'Somebody muted or deafened themselves, or undid it.',
+    data: z.strictObject({ userId: UserId, muted: z.boolean(), deafened: z.boolean() }),
   },
   'server.shutdown': {
     summary: 'The server is stopping; reconnect later. The socket closes right after.',

@@ -17,7 +17,7 @@ const groupId = toBase64Url(new Uint8Array(16).fill(3));
 const blobId = 'cd'.repeat(16);
 const login = { publicKey: key, challenge, signature, address: 'a.example:1', displayName: 'Ada' };
 const user = { id: userId, displayName: 'Ada', publicKey: key, channelId: 1 };
-const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0 };
+const channel = { id: 2, parentId: 1, name: 'Sub', description: '', position: 0, voice: true, bitrate: 48_000 };
 
 const badRequests: { [K in RequestType]: unknown[] } = {
   'auth.login': [
@@ -84,6 +84,11 @@ const badRequests: { [K in RequestType]: unknown[] } = {
   'blob.chunk': [{ blobId }, { blobId: 'x', offset: 0 }, { blobId, offset: -1 }],
   'blob.status': [{}, { blobId: blobId.toUpperCase() }],
   'blob.read': [{ blobId, offset: 0 }, { blobId, offset: 0, length: 0 }, { blobId, offset: 0, length: LIMITS.blobChunkBytes + 1 }],
+  'voice.connect': [{ offer: 'x' }, null],
+  'voice.answer': [{}, { answer: '' }, { answer: 'x'.repeat(LIMITS.maxSdpChars + 1) }, { answer: 1 }],
+  'voice.candidate': [{}, { candidate: 'candidate:1' }, { candidate: { candidate: 'x'.repeat(1025) } }, { candidate: { candidate: 'c', sdpMLineIndex: -1 } }],
+  'voice.path': [{ path: 'carrier-pigeon' }, {}],
+  'voice.state': [{ muted: true }, { muted: 'yes', deafened: false }],
   ping: [{ at: 1 }, null, 'ping'],
 };
 
@@ -114,6 +119,11 @@ const badEvents: { [K in EventType]: unknown[] } = {
     { messageId: 0, from: userId, fromKey: key, groupId, kind: 'message', sentAt: 1 },
     { messageId: 1, from: userId, fromKey: 'x', groupId, kind: 'message', sentAt: 1 },
   ],
+  'voice.candidate': [{}, { candidate: { candidate: 'c', extra: 1 } }],
+  'voice.offer': [{}, { offer: '' }],
+  'voice.connection': [{ state: 'melted' }],
+  'voice.talking': [{ userId, talking: 'yes' }, { talking: true }],
+  'user.voice': [{ userId, muted: true }, { userId: 'x', muted: true, deafened: true }],
   'server.shutdown': [{ reason: 'bored' }, {}],
 };
 

@@ -41,9 +41,18 @@ export const User = z
     displayName: z.string(),
     publicKey: PublicKey,
     channelId: ChannelId,
+    muted: z.boolean().optional().meta({ description: 'muted themselves (absent: false)' }),
+    deafened: z.boolean().optional().meta({ description: 'deafened themselves (absent: false)' }),
   })
   .meta({ description: 'A connected user as everyone sees them.' });
 export type User = z.infer<typeof User>;
+
+export const VoiceBitrate = z
+  .number()
+  .int()
+  .min(LIMITS.voiceBitrateMin)
+  .max(LIMITS.voiceBitrateMax)
+  .meta({ description: `Opus bitrate of voice in this channel, bits per second (${LIMITS.voiceBitrateMin}–${LIMITS.voiceBitrateMax})` });
 
 export const Channel = z
   .strictObject({
@@ -52,6 +61,8 @@ export const Channel = z
     name: z.string(),
     description: z.string(),
     position: z.number().int().min(0).meta({ description: 'order among siblings, ascending' }),
+    voice: z.boolean().meta({ description: 'whether people can talk in this channel' }),
+    bitrate: VoiceBitrate,
   })
   .meta({ description: 'One node of the channel tree.' });
 export type Channel = z.infer<typeof Channel>;

@@ -3,6 +3,10 @@ import {
   LIMITS,
   ProtocolError,
   decodeServerBinaryFrame,
+  VOICE_DOWNLINK_KIND,
+  VOICE_UPLINK_KIND,
+  voiceFromWebSocket,
+  voiceOverWebSocket,
   decodeServerFrame,
   encodeBinaryRequest,
   encodeRequest,
@@ -76,6 +80,8 @@ export type SessionEvents = {
   hello: [info: ServerInfo];
   /** An error the server sent that answers no request of ours. */
   error: [error: ProtocolError];
+  /** A voice packet (a downlink batch) that came over the WebSocket. */
+  voice: [packet: Uint8Array];
 };
 
 /** Errors after which retrying cannot help. */
@@ -235,11 +241,31 @@ export class Session extends Emitter<SessionEvents> {
     };
   }
 
+  /**
+   * Sends one voice packet over the WebSocket (the fallback when UDP is blocked); false when
+   * the link is down. Fire and forget: voice is never answered or retried.
+   */
+  sendVoice(packet: Uint8Array): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== SOCKET_OPEN || this.state !== 'online') return false;
+    socket.send(voiceOverWebSocket(VOICE_UPLINK_KIND, packet));
+    return true;
+  }
+
   private receive(data: unknown): void {
     let decoded: ReturnType<typeof decodeServerFrame>;
+    let bytes: Uint8Array | null = null;
+    if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (bytes) {
+      const voice = voiceFromWebSocket(VOICE_DOWNLINK_KIND, bytes);
+      if (voice) {
+        this.emit('voice', voice);
+        return;
+      }
+    }
     if (typeof data === 'string') decoded = decodeServerFrame(data);
-    else if (data instanceof ArrayBuffer) decoded = decodeServerBinaryFrame(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data)) decoded = decodeServerBinaryFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else if (bytes) decoded = decodeServerBinaryFrame(bytes);
     else return;
     if (!decoded.ok) {
       this.emit('error', decoded.error);

@@ -3,7 +3,7 @@ import { applyEvent, channelTree, worldFromSnapshot } from './world';
 
 const key = 'A'.repeat(43);
 const user = (id: string, displayName: string, channelId: number): User => ({ id: id.repeat(32), displayName, publicKey: key, channelId });
-const channel = (id: number, parentId: number | null, name: string, position: number): Channel => ({ id, parentId, name, description: '', position });
+const channel = (id: number, parentId: number | null, name: string, position: number): Channel => ({ id, parentId, name, description: '', position, voice: true, bitrate: 48_000 });
 
 function sampleWorld() {
   return worldFromSnapshot({
@@ -34,6 +34,26 @@ describe('world', () => {
     expect(applyEvent(w, { event: 'user.disconnected', data: { userId: 'c'.repeat(32) } })).toBe(true);
     expect(w.users.has('c'.repeat(32))).toBe(false);
     expect(applyEvent(w, { event: 'user.moved', data: { userId: 'f'.repeat(32), channelId: 2 } })).toBe(false);
+  });
+
+  it('tracks mute, deafen and who is talking, forgetting talk on a move or a disconnect', () => {
+    const w = sampleWorld();
+    const bob = 'b'.repeat(32);
+    expect(applyEvent(w, { event: 'user.voice', data: { userId: bob, muted: true, deafened: false } })).toBe(true);
+    expect(w.users.get(bob)).toMatchObject({ muted: true });
+    expect(w.users.get(bob)?.deafened).toBeUndefined();
+    applyEvent(w, { event: 'user.voice', data: { userId: bob, muted: false, deafened: true } });
+    expect(w.users.get(bob)?.muted).toBeUndefined();
+    expect(w.users.get(bob)?.deafened).toBe(true);
+    expect(applyEvent(w, { event: 'voice.talking', data: { userId: bob, talking: true } })).toBe(true);
+    expect(applyEvent(w, { event: 'voice.talking', data: { userId: bob, talking: true } })).toBe(false);
+    expect(w.talking.has(bob)).toBe(true);
+    applyEvent(w, { event: 'user.moved', data: { userId: bob, channelId: 1 } });
+    expect(w.talking.has(bob)).toBe(false);
+    applyEvent(w, { event: 'voice.talking', data: { userId: bob, talking: true } });
+    applyEvent(w, { event: 'user.disconnected', data: { userId: bob } });
+    expect(w.talking.size).toBe(0);
+    expect(applyEvent(w, { event: 'voice.talking', data: { userId: 'f'.repeat(32), talking: true } })).toBe(false);
   });
 
   it('applies channel create, update and subtree delete', () => {

@@ -10,6 +10,8 @@ export interface World {
   defaultChannelId: number;
   channels: Map<number, Channel>;
   users: Map<string, User>;
+  /** Who is talking right now (the server's voice.talking events). */
+  talking: Set<string>;
 }
 
 export function worldFromSnapshot(snapshot: ResponseData<'auth.login'>): World {
@@ -19,6 +21,7 @@ export function worldFromSnapshot(snapshot: ResponseData<'auth.login'>): World {
     defaultChannelId: snapshot.defaultChannelId,
     channels: new Map(snapshot.channels.map((c) => [c.id, c])),
     users: new Map(snapshot.users.map((u) => [u.id, u])),
+    talking: new Set(),
   };
 }
 
@@ -29,11 +32,28 @@ export function applyEvent(world: World, event: ServerEvent): boolean {
       world.users.set(event.data.user.id, event.data.user);
       return true;
     case 'user.disconnected':
+      world.talking.delete(event.data.userId);
       return world.users.delete(event.data.userId);
     case 'user.moved':
+      world.talking.delete(event.data.userId);
       return patchUser(world, event.data.userId, { channelId: event.data.channelId });
+    case 'voice.talking': {
+      if (!world.users.has(event.data.userId)) return false;
+      const was = world.talking.has(event.data.userId);
+      if (event.data.talking) world.talking.add(event.data.userId);
+      else world.talking.delete(event.data.userId);
+      return was !== event.data.talking;
+    }
     case 'user.renamed':
       return patchUser(world, event.data.userId, { displayName: event.data.displayName });
+    case 'user.voice': {
+      const user = world.users.get(event.data.userId);
+      if (!user) return false;
+      // Absent means false, as the server sends it.
+      const { muted: _m, deafened: _d, ...rest } = user;
+      world.users.set(user.id, { ...rest, ...(event.data.muted ? { muted: true } : {}), ...(event.data.deafened ? { deafened: true } : {}) });
+      return true;
+    }
     case 'channel.created':
     case 'channel.updated':
       world.channels.set(event.data.channel.id, event.data.channel);

@@ -1,7 +1,7 @@
 import type { Channel, User } from '@lemon/protocol';
 import { keyAction, visibleRows, type TreeNode } from './tree';
 
-const channel = (id: number, name: string): Channel => ({ id, parentId: null, name, description: '', position: 0 });
+const channel = (id: number, name: string): Channel => ({ id, parentId: null, name, description: '', position: 0, voice: true, bitrate: 48_000 });
 const user = (id: string, channelId: number): User => ({ id: id.repeat(32), displayName: id, publicKey: 'A'.repeat(43), channelId });
 
 // Lobby (ada) ; Games > Chess (bob)

@@ -135,6 +135,7 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
   if (previous) {
     ctx.presence.leave(previous.member);
     ctx.channelGroups.userMoved(userId, previous.user.channelId, null);
+    ctx.voice.userLeft(userId);
     previous.member.send(
       encodeError(null, new ProtocolError(ErrorCode.ALREADY_CONNECTED, 'This identity logged in from another connection.')),
     );
@@ -171,6 +172,7 @@ export function disconnect(ctx: ServerContext, session: Session): void {
   const channelId = ctx.presence.get(member.userId)?.user.channelId;
   const wasCurrent = ctx.presence.leave(member);
   if (wasCurrent && channelId !== undefined) ctx.channelGroups.userMoved(member.userId, channelId, null);
+  if (wasCurrent) ctx.voice.userLeft(member.userId);
   if (ctx.storage.isOpen) ctx.storage.users.touch(member.userId);
   if (wasCurrent && !ctx.isShuttingDown()) broadcastEvent(ctx.presence, 'user.disconnected', { userId: member.userId });
   log.info('logout', { conn: session.id, userId: member.userId, replaced: !wasCurrent, online: ctx.presence.size });

@@ -43,6 +43,7 @@ export const joinChannel: Handler<'channel.join'> = (ctx, session, data) => {
     ctx.presence.move(userId, data.channelId);
     broadcastEvent(ctx.presence, 'user.moved', { userId, channelId: data.channelId });
     ctx.channelGroups.userMoved(userId, from ?? null, data.channelId);
+    ctx.voice.relay.userMoved(userId);
     log.debug('joined', { userId, channelId: data.channelId });
   }
   return { channelId: data.channelId };
@@ -51,7 +52,7 @@ export const joinChannel: Handler<'channel.join'> = (ctx, session, data) => {
 export const createChannel: Handler<'channel.create'> = (ctx, session, data) => {
   const { userId } = memberOf(session);
   const channel = toProtocolChannel(
-    ctx.storage.channels.create({ parentId: data.parentId, name: data.name, description: data.description, createdBy: userId }),
+    ctx.storage.channels.create({ parentId: data.parentId, name: data.name, description: data.description, createdBy: userId, voice: data.voice, bitrate: data.bitrate }),
   );
   broadcastEvent(ctx.presence, 'channel.created', { channel });
   log.info('channel created', { userId, channelId: channel.id, parentId: channel.parentId });
@@ -85,6 +86,7 @@ export const deleteChannel: Handler<'channel.delete'> = (ctx, session, data) => 
       ctx.presence.move(user.id, fallback);
       broadcastEvent(ctx.presence, 'user.moved', { userId: user.id, channelId: fallback });
       ctx.channelGroups.userMoved(user.id, channelId, fallback);
+      ctx.voice.relay.userMoved(user.id);
     }
   }
   broadcastEvent(ctx.presence, 'channel.deleted', { channelIds: deleted });

@@ -7,6 +7,7 @@
 import { ErrorCode, ProtocolError, type BinaryRequestType, type RequestData, type RequestType, type ResponseOf } from '@lemon/protocol';
 import type { ServerConfig } from '../config';
 import type { ChannelGroups } from '../groups/channel-groups';
+import type { VoiceHost } from '../voice/host';
 import type { Member, Presence } from '../presence/registry';
 import type { Storage } from '../storage/db';
 
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly admins: ReadonlySet<string>;
   /** Channel MLS groups: who creates, who commits, what is proposed and relayed. */
   readonly channelGroups: ChannelGroups;
+  /** The voice relay and how it reaches people. */
+  readonly voice: VoiceHost;
   /** Monotonic milliseconds, for challenge expiry. */
   now(): number;
   isShuttingDown(): boolean;

@@ -28,6 +28,7 @@ import { dmAck, dmSend } from './dm';
 import { mlsCommit, mlsGroupInfo, mlsRejoin, mlsSend } from './mls';
 import { ping } from './ping';
 import { rename } from './users';
+import { voiceAnswer, voiceCandidate, voiceConnect, voicePath, voiceState } from './voice';
 
 const log = logger('dispatch');
 
@@ -51,6 +52,11 @@ const HANDLERS: { readonly [K in RequestType]: Handler<K> } = {
   'blob.chunk': blobChunk,
   'blob.status': blobStatus,
   'blob.read': blobRead,
+  'voice.connect': voiceConnect,
+  'voice.answer': voiceAnswer,
+  'voice.candidate': voiceCandidate,
+  'voice.path': voicePath,
+  'voice.state': voiceState,
   ping,
 };
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type ServerConfig } from '../config';
 import { createChannelGroups } from '../groups/create';
+import { startVoiceHost } from '../voice/host';
 import { setLogSink } from '../log';
 import { InMemoryPresence } from '../presence/registry';
 import { openStorage, type Storage } from '../storage/db';
@@ -38,6 +39,7 @@ export function createTestContext(prefix: string): TestContext {
     clientHtml: join(dir, 'client.html'),
     logLevel: 'info',
     limits: DEFAULT_LIMITS,
+    voice: { portRange: null, announcedAddresses: [] },
   };
   const presence = new InMemoryPresence();
   const channelGroups = createChannelGroups({
@@ -46,6 +48,7 @@ export function createTestContext(prefix: string): TestContext {
     presence,
     responseTimeoutMs: config.limits.mlsResponseTimeoutMs,
   });
+  const voice = startVoiceHost({ presence, channels: storage.channels, now: () => 0 });
   const test: TestContext = {
     storage,
     logged,
@@ -57,11 +60,13 @@ export function createTestContext(prefix: string): TestContext {
       serverKey: { raw: new Uint8Array(32), base64: 'A'.repeat(43) },
       admins: new Set(),
       channelGroups,
+      voice,
       now: () => 0,
       isShuttingDown: () => test.shuttingDown,
     },
     close() {
       channelGroups.close();
+      voice.close();
       setLogSink(null);
       storage.close();
       rmSync(dir, { recursive: true, force: true });

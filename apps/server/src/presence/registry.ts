@@ -41,6 +41,8 @@ export interface Presence {
   get(userId: string): Present | undefined;
   move(userId: string, channelId: number): void;
   rename(userId: string, displayName: string): void;
+  /** Muted or deafened themselves (shown to everyone; muted voice is not relayed). */
+  setVoice(userId: string, muted: boolean, deafened: boolean): void;
   all(): Present[];
   inChannel(channelId: number): Present[];
 }
@@ -49,11 +51,15 @@ interface Entry {
   member: Member;
   displayName: string;
   channelId: number;
+  muted: boolean;
+  deafened: boolean;
 }
 
 function present(entry: Entry): Present {
-  const { member, displayName, channelId } = entry;
-  return { member, user: { id: member.userId, displayName, publicKey: member.publicKey, channelId } };
+  const { member, displayName, channelId, muted, deafened } = entry;
+  // The voice flags appear only when set, so the common case stays as small as before.
+  const user = { id: member.userId, displayName, publicKey: member.publicKey, channelId, ...(muted ? { muted } : {}), ...(deafened ? { deafened } : {}) };
+  return { member, user };
 }
 
 /**
@@ -71,7 +77,7 @@ export class InMemoryPresence implements Presence {
 
   join(member: Member, displayName: string, channelId: number): void {
     if (this.byUser.has(member.userId)) throw new Error('user is already present');
-    this.byUser.set(member.userId, { member, displayName, channelId });
+    this.byUser.set(member.userId, { member, displayName, channelId, muted: false, deafened: false });
     this.index(member.userId, channelId);
   }
 
@@ -98,6 +104,12 @@ export class InMemoryPresence implements Presence {
 
   rename(userId: string, displayName: string): void {
     this.require(userId).displayName = displayName;
+  }
+
+  setVoice(userId: string, muted: boolean, deafened: boolean): void {
+    const entry = this.require(userId);
+    entry.muted = muted;
+    entry.deafened = deafened;
   }
 
   all(): Present[] {

@@ -288,3 +288,24 @@ describe('the login snapshot list', () => {
     expect(subtreeHeight(nodes, 1)).toBe(50);
   });
 });
+
+describe('voice settings', () => {
+  it('gives new channels voice at the default bitrate, keeps chosen settings, and updates them', () => {
+    expect(storage.channels.get(lobby)).toMatchObject({ voice: true, bitrate: LIMITS.voiceBitrateDefault });
+    const quiet = storage.channels.create({ parentId: null, name: 'Quiet', createdBy: ALICE, voice: false, bitrate: 24_000 });
+    expect(storage.channels.get(quiet.id)).toMatchObject({ voice: false, bitrate: 24_000 });
+    const result = storage.channels.update(quiet.id, { voice: true, bitrate: 96_000 });
+    expect(result.changed).toBe(true);
+    expect(storage.channels.get(quiet.id)).toMatchObject({ voice: true, bitrate: 96_000 });
+    expect(storage.channels.protocolList().find((c) => c.id === quiet.id)).toMatchObject({ voice: true, bitrate: 96_000 });
+    expect(storage.channels.update(quiet.id, { bitrate: 96_000 }).changed).toBe(false);
+  });
+
+  it('refuses bitrates outside the range with CHANNEL_INVALID and changes nothing', () => {
+    for (const bitrate of [LIMITS.voiceBitrateMin - 1, LIMITS.voiceBitrateMax + 1, 48_000.5]) {
+      expect(failure(() => storage.channels.update(lobby, { bitrate })).code).toBe(ErrorCode.CHANNEL_INVALID);
+      expect(failure(() => storage.channels.create({ parentId: null, name: `B${bitrate}`, createdBy: ALICE, bitrate })).code).toBe(ErrorCode.CHANNEL_INVALID);
+    }
+    expect(storage.channels.get(lobby)?.bitrate).toBe(LIMITS.voiceBitrateDefault);
+  });
+});

@@ -26,6 +26,8 @@ export interface StoredChannel {
   description: string;
   /** User id of the creator; null for the default channel. */
   createdBy: string | null;
+  voice: boolean;
+  bitrate: number;
 }
 
 interface ChannelRow {
@@ -35,6 +37,8 @@ interface ChannelRow {
   name: string;
   description: string;
   created_by: string | null;
+  voice: number;
+  bitrate: number;
 }
 
 export interface ChannelCreate {
@@ -42,6 +46,8 @@ export interface ChannelCreate {
   name: string;
   description?: string | undefined;
   createdBy: string;
+  voice?: boolean | undefined;
+  bitrate?: number | undefined;
 }
 
 export interface ChannelChanges {
@@ -51,6 +57,8 @@ export interface ChannelChanges {
   parentId?: number | null | undefined;
   /** Index among the (new) siblings; clamped to the end. */
   position?: number | undefined;
+  voice?: boolean | undefined;
+  bitrate?: number | undefined;
 }
 
 export interface ChannelChangeResult {
@@ -62,7 +70,7 @@ export interface ChannelChangeResult {
 }
 
 export function toProtocolChannel(c: StoredChannel): Channel {
-  return { id: c.id, parentId: c.parentId, name: c.name, description: c.description, position: c.position };
+  return { id: c.id, parentId: c.parentId, name: c.name, description: c.description, position: c.position, voice: c.voice, bitrate: c.bitrate };
 }
 
 // Control characters other than newline and tab, and the bidirectional overrides that
@@ -94,7 +102,17 @@ function toChannel(row: ChannelRow): StoredChannel {
     name: row.name,
     description: row.description,
     createdBy: row.created_by,
+    voice: row.voice === 1,
+    bitrate: row.bitrate,
   };
+}
+
+/** The protocol's schema checks requests; this guards the repository's other callers too. */
+function checkedBitrate(bitrate: number): number {
+  if (!Number.isInteger(bitrate) || bitrate < LIMITS.voiceBitrateMin || bitrate > LIMITS.voiceBitrateMax) {
+    throw invalid(`the voice bitrate must be ${LIMITS.voiceBitrateMin}–${LIMITS.voiceBitrateMax} bit/s`);
+  }
+  return bitrate;
 }
 
 const invalid = (message: string) => new ProtocolError(ErrorCode.CHANNEL_INVALID, message);
@@ -105,8 +123,8 @@ export class ChannelRepository {
   readonly defaultChannelId: number;
   private readonly selectAll: Statement<[], ChannelRow>;
   private readonly selectOne: Statement<[number], ChannelRow>;
-  private readonly insert: Statement<[number | null, number, string, string, string, string, number]>;
-  private readonly updateRow: Statement<[number | null, number, string, string, string, number]>;
+  private readonly insert: Statement<[number | null, number, string, string, string, string, number, number, number]>;
+  private readonly updateRow: Statement<[number | null, number, string, string, string, number, number, number]>;
   private readonly updatePosition: Statement<[number, number]>;
   private readonly deleteRow: Statement<[number]>;
   private cachedProtocolList: readonly Channel[] | null = null;
@@ -119,14 +137,15 @@ export class ChannelRepository {
     const id = Number(stored);
     if (stored === null || !Number.isSafeInteger(id)) throw new Error('the database names no default channel');
     this.defaultChannelId = id;
-    this.selectAll = db.prepare('SELECT id, parent_id, position, name, description, created_by FROM channels');
-    this.selectOne = db.prepare('SELECT id, parent_id, position, name, description, created_by FROM channels WHERE id = ?');
+    const columns = 'id, parent_id, position, name, description, created_by, voice, bitrate';
+    this.selectAll = db.prepare(`SELECT ${columns} FROM channels`);
+    this.selectOne = db.prepare(`SELECT ${columns} FROM channels WHERE id = ?`);
     this.insert = db.prepare(
-      `INSERT INTO channels (parent_id, position, name, name_key, description, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO channels (parent_id, position, name, name_key, description, created_by, created_at, voice, bitrate)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateRow = db.prepare(
-      'UPDATE channels SET parent_id = ?, position = ?, name = ?, name_key = ?, description = ? WHERE id = ?',
+      'UPDATE channels SET parent_id = ?, position = ?, name = ?, name_key = ?, description = ?, voice = ?, bitrate = ? WHERE id = ?',
     );
     this.updatePosition = db.prepare('UPDATE channels SET position = ? WHERE id = ?');
     this.deleteRow = db.prepare('DELETE FROM channels WHERE id = ?');
@@ -155,6 +174,8 @@ export class ChannelRepository {
   create(input: ChannelCreate): StoredChannel {
     const name = checkedName(input.name);
     const description = normalizeDescription(input.description ?? '');
+    const voice = input.voice ?? true;
+    const bitrate = checkedBitrate(input.bitrate ?? LIMITS.voiceBitrateDefault);
     this.cachedProtocolList = null;
     return this.db.transaction(() => {
       const all = this.selectAll.all().map(toChannel);
@@ -171,14 +192,15 @@ export class ChannelRepository {
       this.checkSiblingName(siblings, name, null);
       const position = siblings.length;
       const now = (this.options.now ?? Date.now)();
-      const result = this.insert.run(input.parentId, position, name, nameKey(name), description, input.createdBy, now);
-      return { id: Number(result.lastInsertRowid), parentId: input.parentId, position, name, description, createdBy: input.createdBy };
+      const result = this.insert.run(input.parentId, position, name, nameKey(name), description, input.createdBy, now, voice ? 1 : 0, bitrate);
+      return { id: Number(result.lastInsertRowid), parentId: input.parentId, position, name, description, createdBy: input.createdBy, voice, bitrate };
     })();
   }
 
   update(id: number, changes: ChannelChanges): ChannelChangeResult {
     const name = changes.name === undefined ? undefined : checkedName(changes.name);
     const description = changes.description === undefined ? undefined : normalizeDescription(changes.description);
+    const bitrate = changes.bitrate === undefined ? undefined : checkedBitrate(changes.bitrate);
     this.cachedProtocolList = null;
     return this.db.transaction((): ChannelChangeResult => {
       const all = this.selectAll.all().map(toChannel);
@@ -223,13 +245,17 @@ export class ChannelRepository {
         position: index,
         name: finalName,
         description: description ?? current.description,
+        voice: changes.voice ?? current.voice,
+        bitrate: bitrate ?? current.bitrate,
       };
       const changed =
         next.parentId !== current.parentId ||
         next.position !== current.position ||
         next.name !== current.name ||
-        next.description !== current.description;
-      if (changed) this.updateRow.run(next.parentId, next.position, next.name, nameKey(next.name), next.description, id);
+        next.description !== current.description ||
+        next.voice !== current.voice ||
+        next.bitrate !== current.bitrate;
+      if (changed) this.updateRow.run(next.parentId, next.position, next.name, nameKey(next.name), next.description, next.voice ? 1 : 0, next.bitrate, id);
       return { channel: next, reordered, changed };
     })();
   }

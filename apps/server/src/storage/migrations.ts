@@ -106,6 +106,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    // Literal numbers on purpose: a shipped migration must not change when LIMITS does.
+    description: 'channels: voice on/off and Opus bitrate per channel',
+    up(db) {
+      db.exec(`
+        ALTER TABLE channels ADD COLUMN voice INTEGER NOT NULL DEFAULT 1 CHECK (voice IN (0, 1));
+        ALTER TABLE channels ADD COLUMN bitrate INTEGER NOT NULL DEFAULT 48000 CHECK (bitrate BETWEEN 16000 AND 128000);
+      `);
+    },
+  },
 ];
 
 export class MigrationError extends Error {

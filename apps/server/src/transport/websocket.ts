@@ -12,7 +12,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ErrorCode, LIMITS, ProtocolError, decodeClientBinaryFrame, decodeClientFrame, encodeEvent } from '@lemon/protocol';
+import { ErrorCode, LIMITS, ProtocolError, VOICE_UPLINK_KIND, decodeClientBinaryFrame, decodeClientFrame, encodeEvent, voiceFromWebSocket } from '@lemon/protocol';
 import { disconnect, helloFrame, issueChallenge, loginTimeoutFrame } from '../handlers/auth';
 import type { ServerContext } from '../handlers/context';
 import { dispatch, errorReply, type Reply } from '../handlers/index';
@@ -134,6 +134,22 @@ export function attachWebSocket(server: HttpServer, ctx: ServerContext): WebSock
     conn.alive = true;
     if (conn.isClosing) return;
     const bytes = toBytes(data);
+    // Voice over the WebSocket (UDP blocked): 50 packets a second per speaker, limited by the
+    // relay to the channel's bitrate rather than by the request bucket; never answered.
+    const voice = isBinary && conn.member ? voiceFromWebSocket(VOICE_UPLINK_KIND, bytes) : null;
+    if (voice && conn.member) {
+      let malformed = false;
+      try {
+        ctx.voice.relay.uplink(conn.member.userId, voice, ctx.now());
+      } catch {
+        malformed = true;
+      }
+      if (conn.abuse.record(!malformed)) {
+        log.warn('too many malformed voice packets; connection closed', { conn: conn.id, userId: conn.member.userId });
+        conn.close(CloseCode.POLICY, ErrorCode.RATE_LIMITED);
+      }
+      return;
+    }
     // Every frame spends a token, well-formed or not, so garbage cannot be sent for free.
     const allowed = conn.bucket.take();
     let reply: Reply;
