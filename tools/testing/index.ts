@@ -5,3 +5,4 @@ export * from './node-client';
 export * from './raw-socket';
 export * from './browser';
 export * from './wait';
+export * from './voice-datachannel';

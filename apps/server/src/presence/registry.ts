@@ -20,6 +20,11 @@ export interface Member {
   sendEvent(body: string): void;
   /** Ends this connection (after the frames already queued). */
   close(code: number, reason: string): void;
+  /**
+   * Sends a frame that is worthless late (voice), unless the connection is backed up: then
+   * it is dropped and false returned, so a slow reader loses stale audio instead of its link.
+   */
+  sendDroppable?(frame: Uint8Array): boolean;
 }
 
 export interface Present {

@@ -24,6 +24,7 @@ export interface VoiceHost {
 
 export function startVoiceHost(deps: { presence: Presence; channels: ChannelRepository; now: () => number; transport?: VoiceTransportOptions }): VoiceHost {
   const datagrams = new Map<string, (packet: Uint8Array) => boolean>();
+  const wrapped = new WeakMap<Uint8Array, Uint8Array>();
   // Channel settings by id, rebuilt only when the channel list changes (it is cached and frozen).
   let listSeen: unknown = null;
   let settings = new Map<number, VoiceChannelSettings>();
@@ -43,7 +44,11 @@ export function startVoiceHost(deps: { presence: Presence; channels: ChannelRepo
       if (path === 'datachannel') return datagrams.get(userId)?.(packet) ?? false;
       const member = deps.presence.get(userId)?.member;
       if (!member) return false;
-      member.send(voiceOverWebSocket(VOICE_DOWNLINK_KIND, packet));
+      // The same batch usually goes to many listeners: wrap it for the WebSocket once.
+      let framed = wrapped.get(packet);
+      if (!framed) wrapped.set(packet, (framed = voiceOverWebSocket(VOICE_DOWNLINK_KIND, packet)));
+      if (member.sendDroppable) return member.sendDroppable(framed);
+      member.send(framed);
       return true;
     },
     talking: (userId, _channelId, talking) => broadcastEvent(deps.presence, 'voice.talking', { userId, talking }),

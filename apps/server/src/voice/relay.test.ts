@@ -11,7 +11,7 @@ function setup() {
     [2, { voice: true, bitrate: 48_000 }],
     [3, { voice: false, bitrate: 48_000 }],
   ]);
-  const sent: { to: string; path: string; frames: number[][] }[] = [];
+  const sent: { to: string; path: string; frames: number[][]; packet: Uint8Array }[] = [];
   const talking: [string, number, boolean][] = [];
   let sendOk = true;
   const relay = new VoiceRelay({
@@ -19,7 +19,7 @@ function setup() {
     user: (userId) => users.get(userId),
     channel: (channelId) => channels.get(channelId) ?? null,
     send: (to, path, packet) => {
-      if (sendOk) sent.push({ to, path, frames: decodeVoiceBatch(packet).map((f) => Array.from(f)) });
+      if (sendOk) sent.push({ to, path, frames: decodeVoiceBatch(packet).map((f) => Array.from(f)), packet });
       return sendOk;
     },
     talking: (userId, channelId, on) => talking.push([userId, channelId, on]),
@@ -57,6 +57,9 @@ describe('VoiceRelay', () => {
     for (const nobody of ['d', 'e', 'f']) expect(to(nobody)).toHaveLength(0);
     t.relay.tick(40);
     expect(t.sent).toHaveLength(4);
+    // Listeners who hear the same frames share one encoded packet; speakers get their own.
+    expect(to('c')[0]!.packet).toBe(to('g')[0]!.packet);
+    expect(to('a')[0]!.packet).not.toBe(to('c')[0]!.packet);
   });
 
   it('does not relay muted senders, channels without voice, or people not present', () => {

@@ -130,12 +130,28 @@ export class VoiceRelay {
     return true;
   }
 
-  /** Every 20 ms: one packet per listener with frames, and talking lights that timed out. */
+  /**
+   * Every 20 ms: one packet per listener with frames, and talking lights that timed out.
+   * Listeners who hear the same frames (everyone but the speakers) share one packet object.
+   */
   tick(now: number): void {
+    const built = new Map<string, Uint8Array>();
+    const ids = new Map<Uint8Array, number>();
+    const keyOf = (frames: Uint8Array[]) =>
+      frames
+        .map((f) => {
+          let id = ids.get(f);
+          if (id === undefined) ids.set(f, (id = ids.size));
+          return id;
+        })
+        .join(',');
     for (const [listenerId, frames] of this.pending) {
       const path = this.paths.get(listenerId);
       if (path) {
-        if (this.deps.send(listenerId, path, encodeVoiceBatch(frames))) {
+        const key = keyOf(frames);
+        let packet = built.get(key);
+        if (!packet) built.set(key, (packet = encodeVoiceBatch(frames)));
+        if (this.deps.send(listenerId, path, packet)) {
           this.counters.packetsOut += 1;
           this.counters.framesOut += frames.length;
         } else {

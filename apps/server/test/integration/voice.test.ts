@@ -8,7 +8,7 @@
 import { ChatClient } from '@lemon/chat';
 import { FRAME_SAMPLES, concatFrames, createOpusDecoder, createOpusEncoder, dominantFrequency, sineFrames } from '@lemon/audio';
 import { MlsClient, type SframeContext } from '@lemon/crypto-wasm';
-import { waitUntil } from '@lemon/testing';
+import { connectVoiceDataChannel, waitUntil, type VoiceDataChannel } from '@lemon/testing';
 import { VoiceKeys, VoiceReceiver, VoiceSender } from '@lemon/voice';
 import { sharedServer, type TestClient } from './helpers';
 
@@ -20,11 +20,22 @@ interface Talker {
   keys: VoiceKeys;
   /** Downlink packets with their arrival time (ms, performance clock). */
   packets: { at: number; packet: Uint8Array }[];
+  /** Uplink: the WebSocket unless a data channel is up. */
+  send: (packet: Uint8Array) => boolean;
+  dc?: VoiceDataChannel;
+}
+
+/** Moves a talker's voice onto a WebRTC data channel with the server. */
+async function useDataChannel(t: Talker): Promise<void> {
+  const dc = await connectVoiceDataChannel(t.client.session);
+  t.dc = dc;
+  t.send = (packet) => dc.send(packet);
+  dc.onPacket((packet) => t.packets.push({ at: performance.now(), packet: packet.slice() }));
 }
 
 function talker(client: TestClient): Talker {
   const chat = new ChatClient({ session: client.session, mls: MlsClient.create(client.identity.exportSecretKey()), keyPackageTarget: 3, readyTimeoutMs: 20_000 });
-  const t: Talker = { client, chat, keys: new VoiceKeys(chat), packets: [] };
+  const t: Talker = { client, chat, keys: new VoiceKeys(chat), packets: [], send: (packet) => client.session.sendVoice(packet) };
   // Voice keys follow the channel group.
   chat.on('channel', () => t.keys.update(performance.now()));
   client.session.on('voice', (packet) => t.packets.push({ at: performance.now(), packet: packet.slice() }));
@@ -46,7 +57,7 @@ async function speak(t: Talker, freq: number, seconds: number): Promise<void> {
     let i = 0;
     const timer = setInterval(() => {
       sender.frame(frames[i]!).then((packet) => {
-        if (packet) t.client.session.sendVoice(packet);
+        if (packet) t.send(packet);
       }, reject);
       if (++i === frames.length) {
         clearInterval(timer);
@@ -54,7 +65,7 @@ async function speak(t: Talker, freq: number, seconds: number): Promise<void> {
       }
     }, 20);
   });
-  t.client.session.sendVoice(sender.end());
+  t.send(sender.end());
 }
 
 /** Plays what `t` received through a VoiceReceiver on a 20 ms playout clock; returns the output. */
@@ -78,7 +89,12 @@ async function playback(t: Talker, sframe: SframeContext | (() => SframeContext 
 describe('voice through the real server', () => {
   const shared = sharedServer();
   const people: Talker[] = [];
-  afterEach(() => people.splice(0).forEach((t) => t.chat.stop()));
+  afterEach(async () => {
+    for (const t of people.splice(0)) {
+      t.chat.stop();
+      await t.dc?.close();
+    }
+  });
 
   it('two talk at once: each hears the other’s tone; another channel hears nothing; a leaver cannot decrypt what follows', async () => {
     const [ann, bob, cid, dan] = await Promise.all(['TAnn', 'TBob', 'TCid', 'TDan'].map(async (n) => talker(await shared.join(n))));
@@ -116,5 +132,27 @@ describe('voice through the real server', () => {
     // Dan, given every packet Bob got, decrypts none of it with the keys he had.
     const danTries = await playback({ ...bob!, packets: bob!.packets }, dansOldKeys, () => 'someone');
     expect(danTries.receiver.stats().decrypted).toBe(0);
+  });
+
+  it('carries voice over WebRTC data channels with the server (werift), both ways', async () => {
+    const [eve, fay] = await Promise.all(['DEve', 'DFay'].map(async (n) => talker(await shared.join(n))));
+    people.push(eve!, fay!);
+    const { channel } = await eve!.client.session.request('channel.create', { parentId: null, name: 'Wire Room' });
+    for (const t of [eve!, fay!]) await t.client.session.request('channel.join', { channelId: channel.id });
+    await until([eve!, fay!], groupOf([eve!, fay!], 2), 'two in the voice group');
+    await Promise.all([useDataChannel(eve!), useDataChannel(fay!)]);
+
+    let wsPackets = 0;
+    for (const t of [eve!, fay!]) t.client.session.on('voice', () => (wsPackets += 1));
+    await Promise.all([speak(eve!, 300, 1.5), speak(fay!, 1000, 1.5)]);
+    await waitUntil(
+      () => eve!.packets.length >= 60 && fay!.packets.length >= 60,
+      [eve!, fay!].map((t) => (f: () => void) => t.dc!.onPacket(f)),
+      'the tones over the data channels',
+    );
+    expect(dominantFrequency((await playback(eve!)).out, TONES)).toBe(1000);
+    expect(dominantFrequency((await playback(fay!)).out, TONES)).toBe(300);
+    // Nothing took the WebSocket path.
+    expect(wsPackets).toBe(0);
   });
 });
