@@ -22,11 +22,12 @@ import { ChatClient } from '@lemon/chat';
 import { MlsClient } from '@lemon/crypto-wasm';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { toBase64Url } from '@lemon/protocol';
-import { waitUntil, connectClient, makeTempDir, parseLogLine, removeTempDirs, startServerProcess, REPO_ROOT, type TestClient } from '@lemon/testing';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { waitUntil, connectClient, makeTempDir, parseLogLine, removeTempDirs, startServerProcess, type TestClient } from '@lemon/testing';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { runBench, saveResults, serveCommands, type Reply } from './common';
 
 // ---- coordinator ↔ worker messages ----------------------------------------------------------
 
@@ -59,7 +60,6 @@ type Command =
   | { op: 'seen'; k: number; timeoutMs: number }
   | { op: 'close' };
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 /** Sent by the receiver without being asked, as soon as it decrypted a bench message. */
 interface Received {
   event: 'received';
@@ -215,12 +215,7 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
     }
   };
 
-  port.on('message', ({ id, cmd }: { id: number; cmd: Command }) => {
-    handle(cmd).then(
-      (result) => port.postMessage({ id, ok: true, result } satisfies Reply),
-      (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
-    );
-  });
+  serveCommands<Command>(handle, port);
 }
 
 // ---- coordinator side -----------------------------------------------------------------------
@@ -439,22 +434,7 @@ async function main() {
     removeTempDirs();
   }
   console.table(rows);
-  const dir = join(REPO_ROOT, 'tools/bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `chat-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version };
-  writeFileSync(file, JSON.stringify({ benchmark: 'chat', date: new Date().toISOString(), machine, options: opts, rows }, null, 2));
-  console.log(`wrote ${file}`);
+  saveResults('chat', { options: opts, rows });
 }
 
-if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else {
-  void workerMain(workerData as WorkerSetup);
-}
+runBench(main, () => workerMain(workerData as WorkerSetup));

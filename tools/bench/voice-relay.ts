@@ -29,13 +29,13 @@
  * Run: node tools/bench/run.mjs voice-relay [--listeners 100] [--speakers 1,5,10,20] [--seconds 10] [--warmup 3] [--workers 2]
  */
 import { decodeVoiceBatch, encodeVoiceEnd, encodeVoiceFrame } from '@lemon/protocol';
-import { connectClient, makeTempDir, parseLogLine, removeTempDirs, startServerProcess, REPO_ROOT, type TestClient } from '@lemon/testing';
+import { connectClient, makeTempDir, parseLogLine, removeTempDirs, startServerProcess, type TestClient } from '@lemon/testing';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { runBench, saveResults, serveCommands, type Reply } from './common';
 
 const FRAME_BYTES = 136;
 const FRAME_MS = 20;
@@ -61,7 +61,6 @@ type Command =
   | { op: 'collect' }
   | { op: 'close' };
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 /** What one worker measured in one configuration. */
 interface Collected {
@@ -232,12 +231,7 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
     }
   };
 
-  port.on('message', ({ id, cmd }: { id: number; cmd: Command }) => {
-    handle(cmd).then(
-      (result) => port.postMessage({ id, ok: true, result } satisfies Reply),
-      (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
-    );
-  });
+  serveCommands<Command>(handle, port);
 }
 
 // ---- coordinator side -----------------------------------------------------------------------
@@ -513,22 +507,7 @@ async function main() {
       'machine %': r.machineBusyPct,
     })),
   );
-  const dir = join(REPO_ROOT, 'tools/bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `voice-relay-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
-  writeFileSync(file, JSON.stringify({ benchmark: 'voice-relay', date: new Date().toISOString(), machine, options: opts, frameBytes: FRAME_BYTES, rows }, null, 2));
-  console.log(`wrote ${file}`);
+  saveResults('voice-relay', { options: opts, frameBytes: FRAME_BYTES, rows });
 }
 
-if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else {
-  void workerMain(workerData as WorkerSetup);
-}
+runBench(main, () => workerMain(workerData as WorkerSetup));

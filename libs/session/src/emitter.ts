@@ -20,6 +20,11 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
     this.listeners.get(event)?.delete(listener as unknown as Listener);
   }
 
+  /** Drops every listener (an object that is done, so nothing it held stays reachable). */
+  protected removeAllListeners(): void {
+    this.listeners.clear();
+  }
+
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
     const set = this.listeners.get(event);
     if (!set) return;

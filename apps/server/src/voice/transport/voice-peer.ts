@@ -12,7 +12,8 @@
  * the UDP sockets.
  */
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
-import { Emitter } from './emitter';
+// The typed emitter the client libraries use; a throwing listener is reported, never thrown into werift.
+import { Emitter } from '@lemon/session';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,

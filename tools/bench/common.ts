@@ -1,0 +1,48 @@
+/**
+ * What every benchmark does the same way: run as coordinator or worker thread from one bundled
+ * file, answer the coordinator's commands in a worker, and save the results with the machine.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, type MessagePort } from 'node:worker_threads';
+import { REPO_ROOT } from '@lemon/testing';
+
+/** A worker's answer to command `id`. */
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Runs `main` on the main thread and `worker` in worker threads (the same bundle is both). */
+export function runBench(main: () => Promise<void>, worker: () => Promise<void>): void {
+  if (isMainThread) {
+    main().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  } else {
+    void worker();
+  }
+}
+
+/** Worker side: answers each `{ id, cmd }` with the handler's result or its error. */
+export function serveCommands<C>(handle: (cmd: C) => Promise<unknown>, port: MessagePort = parentPort!): void {
+  port.on('message', ({ id, cmd }: { id: number; cmd: C }) => {
+    handle(cmd).then(
+      (result) => port.postMessage({ id, ok: true, result } satisfies Reply),
+      (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
+    );
+  });
+}
+
+/** Writes tools/bench/results/<name>-<time>.json with the machine it ran on; returns the path. */
+export function saveResults(name: string, data: Record<string, unknown>): string {
+  const dir = join(REPO_ROOT, 'tools/bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
+  writeFileSync(file, JSON.stringify({ benchmark: name, date: new Date().toISOString(), machine, ...data }, null, 2));
+  console.log(`wrote ${file}`);
+  return file;
+}
