@@ -14,6 +14,7 @@ if (!name) {
   console.error('usage: node tools/bench/run.mjs <benchmark> [args…]');
   process.exit(2);
 }
+const BUNDLED = ['libopus-wasm'];
 const outdir = join(here, '.build');
 mkdirSync(outdir, { recursive: true });
 const outfile = join(outdir, `${name}.cjs`);
@@ -24,7 +25,22 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  packages: 'external',
+  // node_modules stay external, except ESM-only packages a CommonJS bundle cannot require.
+  plugins: [
+    {
+      name: 'externals',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('@lemon/') || BUNDLED.some((name) => args.path === name || args.path.startsWith(`${name}/`))
+            ? undefined
+            : { path: args.path, external: true },
+        );
+      },
+    },
+  ],
+  // Bundled ESM code may read import.meta.url (libopus-wasm does); give it this file's URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   tsconfig: join(here, '../../tsconfig.base.json'),
   logLevel: 'warning',
 });

@@ -44,6 +44,8 @@ export interface VoiceReceiverStats {
 
 interface Speaker {
   userId: string;
+  /** The epoch `userId` was looked up in: leaves change hands only between epochs. */
+  epoch: number;
   jitter: JitterBuffer;
   decoder: VoiceDecoder | null;
   /** Last unwrapped playout sequence number. */
@@ -156,12 +158,14 @@ export class VoiceReceiver {
       return;
     }
     this.counters.decrypted += 1;
-    const userId = this.options.userAt(decrypted.senderLeafIndex);
+    const known = this.speakers.get(decrypted.senderLeafIndex);
+    const userId = known?.epoch === decrypted.epoch ? known.userId : this.options.userAt(decrypted.senderLeafIndex);
     if (!userId) {
       this.counters.unknownSender += 1;
       return;
     }
     const speaker = this.speaker(decrypted.senderLeafIndex, userId);
+    speaker.epoch = decrypted.epoch;
     const seq16 = new DataView(decrypted.payload.buffer, decrypted.payload.byteOffset).getUint16(0);
     speaker.seq = unwrap(speaker.seq, seq16);
     speaker.lastHeardMs = nowMs;
@@ -176,7 +180,7 @@ export class VoiceReceiver {
       speaker = undefined;
     }
     if (!speaker) {
-      const created: Speaker = { userId, jitter: new JitterBuffer(), decoder: null, seq: null, lastHeardMs: 0 };
+      const created: Speaker = { userId, epoch: -1, jitter: new JitterBuffer(), decoder: null, seq: null, lastHeardMs: 0 };
       speaker = created;
       this.speakers.set(leaf, created);
       this.options.makeDecoder().then(
