@@ -20,6 +20,8 @@ export interface ChannelTreeProps {
   onContextMenu?: (target: TreeTarget, at: { x: number; y: number }) => void;
   /** Grey the tree out (e.g. while reconnecting) without removing it. */
   stale?: boolean;
+  /** Who is talking right now (their row lights up). */
+  talking?: ReadonlySet<string>;
 }
 
 interface TreeContext {
@@ -191,12 +193,15 @@ function UserItem(p: { user: User; level: number; ctx: TreeContext }): JSX.Eleme
   const { ctx } = p;
   const key = () => userKey(p.user.id);
   const isSelf = () => p.user.id === ctx.props.selfId;
+  const talking = () => ctx.props.talking?.has(p.user.id) ?? false;
+  const state = () => [isSelf() ? 'you' : '', talking() ? 'talking' : '', p.user.muted ? 'muted' : '', p.user.deafened ? 'deafened' : ''].filter(Boolean).join(', ');
   return (
     <li
       role="treeitem"
       class="lc-tree__item"
       aria-level={p.level}
-      aria-label={isSelf() ? `${p.user.displayName} (you)` : p.user.displayName}
+      aria-label={state() ? `${p.user.displayName} (${state()})` : p.user.displayName}
+      data-talking={talking() ? 'yes' : 'no'}
       tabIndex={ctx.activeKey() === key() ? 0 : -1}
       data-key={key()}
       data-testid={`user-${p.user.id}`}
@@ -207,7 +212,7 @@ function UserItem(p: { user: User; level: number; ctx: TreeContext }): JSX.Eleme
     >
       <div
         class="lc-tree__row lc-tree__row--user"
-        classList={{ 'is-self': isSelf() }}
+        classList={{ 'is-self': isSelf(), 'is-talking': talking() }}
         style={{ '--lc-level': String(p.level - 1) }}
         onClick={() => ctx.setFocusKey(key())}
         onContextMenu={(e) => {
@@ -221,6 +226,16 @@ function UserItem(p: { user: User; level: number; ctx: TreeContext }): JSX.Eleme
         <span class="lc-tree__name" data-testid={`user-name-${p.user.id}`}>
           {p.user.displayName}
         </span>
+        <Show when={p.user.muted}>
+          <span class="lc-tree__voice" title="Muted" data-testid={`user-muted-${p.user.id}`}>
+            <Icon name="micOff" size={14} />
+          </span>
+        </Show>
+        <Show when={p.user.deafened}>
+          <span class="lc-tree__voice" title="Deafened" data-testid={`user-deafened-${p.user.id}`}>
+            <Icon name="headphonesOff" size={14} />
+          </span>
+        </Show>
         <Show when={isSelf()}>
           <span class="lc-tree__you">you</span>
         </Show>

@@ -26,7 +26,9 @@ export type IconName =
   | 'key'
   | 'arrowDown'
   | 'more'
-  | 'lock';
+  | 'lock'
+  | 'micOff'
+  | 'headphonesOff';
 
 // Functions, not elements: a Solid JSX element is one DOM node and can be inserted only once.
 const PATHS: Record<IconName, () => JSX.Element> = {
@@ -125,6 +127,20 @@ const PATHS: Record<IconName, () => JSX.Element> = {
     <>
       <path d="M4 12l16-7-6 16-3-7-7-2z" />
       <path d="M11 14l9-9" />
+    </>
+  ),
+  micOff: () => (
+    <>
+      <path d="M9 5a3 3 0 016 0v6a3 3 0 01-5.2 2" />
+      <path d="M5.5 11a6.5 6.5 0 0010.6 5M18.5 11a6.5 6.5 0 01-.6 2.7M12 17.5V21" />
+      <path d="M4 4l16 16" />
+    </>
+  ),
+  headphonesOff: () => (
+    <>
+      <path d="M4 17v-4a8 8 0 0113.7-5.6M20 13v4" />
+      <path d="M4 15h3v5H4zM17 15h3v5h-3z" />
+      <path d="M4 4l16 16" />
     </>
   ),
   bell: () => (

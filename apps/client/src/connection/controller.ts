@@ -75,8 +75,10 @@ export interface ConnectionController {
   retryNow(): void;
   rename(displayName: string): Promise<string>;
   join(channelId: number): Promise<void>;
-  createChannel(input: { parentId: number | null; name: string; description?: string }): Promise<Channel>;
-  updateChannel(channelId: number, patch: { name?: string; description?: string }): Promise<Channel>;
+  createChannel(input: { parentId: number | null; name: string; description?: string; voice?: boolean; bitrate?: number }): Promise<Channel>;
+  updateChannel(channelId: number, patch: { name?: string; description?: string; voice?: boolean; bitrate?: number }): Promise<Channel>;
+  /** Mute or deafen oneself (everyone sees it). */
+  setVoiceState(state: { muted: boolean; deafened: boolean }): Promise<void>;
   deleteChannel(channelId: number): Promise<number[]>;
   /** The encrypted chat of the current session (null before the first connect). */
   chat: Accessor<ChatModel | null>;
@@ -387,7 +389,13 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
       const check = normalizeChannelName(input.name);
       if (!check.ok) throw new ProtocolError(ErrorCode.CHANNEL_INVALID, INVALID_CHANNEL_NAME);
       const description = (input.description ?? '').trim().slice(0, LIMITS.channelDescriptionMaxChars);
-      const result = await request('channel.create', { parentId: input.parentId, name: check.name, ...(description ? { description } : {}) });
+      const result = await request('channel.create', {
+        parentId: input.parentId,
+        name: check.name,
+        ...(description ? { description } : {}),
+        ...(input.voice !== undefined ? { voice: input.voice } : {}),
+        ...(input.bitrate !== undefined ? { bitrate: input.bitrate } : {}),
+      });
       return result.channel;
     },
 
@@ -399,8 +407,14 @@ export function createConnectionController(deps: ControllerDeps): ConnectionCont
         data.name = check.name;
       }
       if (patch.description !== undefined) data.description = patch.description.trim().slice(0, LIMITS.channelDescriptionMaxChars);
+      if (patch.voice !== undefined) data.voice = patch.voice;
+      if (patch.bitrate !== undefined) data.bitrate = patch.bitrate;
       const result = await request('channel.update', data);
       return result.channel;
+    },
+
+    async setVoiceState(state) {
+      await request('voice.state', state);
     },
 
     async deleteChannel(channelId) {

@@ -18,10 +18,12 @@ export interface WorldView {
   channels: Record<number, Channel>;
   users: Record<string, User>;
   tree: TreeNodeView[];
+  /** Who is talking right now. */
+  talking: string[];
 }
 
 export function emptyWorldView(): WorldView {
-  return { serverName: '', selfId: '', defaultChannelId: 0, channels: {}, users: {}, tree: [] };
+  return { serverName: '', selfId: '', defaultChannelId: 0, channels: {}, users: {}, tree: [], talking: [] };
 }
 
 function nodeView(node: ChannelNode): TreeNodeView {
@@ -36,6 +38,7 @@ export function worldView(world: World): WorldView {
     channels: Object.fromEntries([...world.channels].map(([id, c]) => [id, { ...c }])),
     users: Object.fromEntries([...world.users].map(([id, u]) => [id, { ...u }])),
     tree: channelTree(world).map(nodeView),
+    talking: [...world.talking],
   };
 }
 

@@ -9,7 +9,7 @@ export type ChannelDialogProps =
   | { mode: 'create'; parentId: number | null; onClose: () => void }
   | { mode: 'edit'; channelId: number; onClose: () => void };
 
-/** Create a channel (top level or below another) or edit a channel's name and description. */
+/** Create a channel (top level or below another) or edit its name, description and voice settings. */
 export function ChannelDialog(props: ChannelDialogProps): JSX.Element {
   const connection = useConnection();
   const world = connection.world;
@@ -17,6 +17,8 @@ export function ChannelDialog(props: ChannelDialogProps): JSX.Element {
   const parent = props.mode === 'create' && props.parentId !== null ? world.channels[props.parentId] : undefined;
   const [name, setName] = createSignal(existing?.name ?? '');
   const [description, setDescription] = createSignal(existing?.description ?? '');
+  const [voice, setVoice] = createSignal(existing?.voice ?? true);
+  const [kbps, setKbps] = createSignal(Math.round((existing?.bitrate ?? LIMITS.voiceBitrateDefault) / 1000));
   const [touched, setTouched] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [serverError, setServerError] = createSignal<string | null>(null);
@@ -38,12 +40,14 @@ export function ChannelDialog(props: ChannelDialogProps): JSX.Element {
     setBusy(true);
     try {
       if (props.mode === 'create') {
-        await connection.createChannel({ parentId: props.parentId, name: c.name, description: description() });
+        await connection.createChannel({ parentId: props.parentId, name: c.name, description: description(), voice: voice(), bitrate: kbps() * 1000 });
       } else {
-        const patch: { name?: string; description?: string } = {};
+        const patch: { name?: string; description?: string; voice?: boolean; bitrate?: number } = {};
         if (c.name !== existing?.name) patch.name = c.name;
         if (description().trim() !== (existing?.description ?? '')) patch.description = description();
-        if (patch.name !== undefined || patch.description !== undefined) await connection.updateChannel(props.channelId, patch);
+        if (voice() !== existing?.voice) patch.voice = voice();
+        if (kbps() * 1000 !== existing?.bitrate) patch.bitrate = kbps() * 1000;
+        if (Object.keys(patch).length > 0) await connection.updateChannel(props.channelId, patch);
       }
       props.onClose();
     } catch (error) {
@@ -85,6 +89,26 @@ export function ChannelDialog(props: ChannelDialogProps): JSX.Element {
         maxLength={LIMITS.channelDescriptionMaxChars}
         data-testid="channel-description-input"
       />
+      <fieldset class="voice-settings" data-testid="channel-voice-settings">
+        <legend class="details__label">Voice</legend>
+        <label class="voice-settings__toggle">
+          <input type="checkbox" checked={voice()} onChange={(e) => setVoice(e.currentTarget.checked)} data-testid="channel-voice-input" />
+          People can talk in this channel
+        </label>
+        <label class="voice-settings__bitrate">
+          <span>{`Quality: ${kbps()} kbit/s`}</span>
+          <input
+            type="range"
+            min={LIMITS.voiceBitrateMin / 1000}
+            max={LIMITS.voiceBitrateMax / 1000}
+            step={8}
+            value={kbps()}
+            disabled={!voice()}
+            onInput={(e) => setKbps(Number(e.currentTarget.value))}
+            data-testid="channel-bitrate-input"
+          />
+        </label>
+      </fieldset>
       <Show when={tooDeep()}>
         <div class="callout callout--error" role="alert">
           Channels can nest at most {LIMITS.channelMaxDepth} levels deep.

@@ -3,6 +3,7 @@ import { normalizeDisplayName } from '@lemon/protocol';
 import { Avatar, Button, IconButton, TextField } from '@lemon/ui';
 import { useConnection } from '../../connection/ConnectionProvider';
 import { describeError, nameProblemText } from '../../connection/errors';
+import { useNotices } from '../../notices/NoticesProvider';
 import { useModals } from '../../modals/ModalsProvider';
 
 /** The person's own name (rename inline) and where they are. */
@@ -14,6 +15,7 @@ export function SelfPanel(): JSX.Element {
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
 
+  const notices = useNotices();
   const self = () => connection.self();
   const channelName = () => {
     const id = self()?.channelId;
@@ -51,6 +53,15 @@ export function SelfPanel(): JSX.Element {
     }
   };
 
+  // As in Discord: deafening also mutes; unmuting or undeafening ends both.
+  const toggleVoice = (which: 'muted' | 'deafened') => {
+    const u = self();
+    if (!u) return;
+    const on = which === 'muted' ? (u.muted ?? false) : (u.deafened ?? false);
+    const next = on ? { muted: false, deafened: false } : which === 'muted' ? { muted: true, deafened: u.deafened ?? false } : { muted: true, deafened: true };
+    connection.setVoiceState(next).catch((error) => notices.show(describeError(error), 'error'));
+  };
+
   return (
     <section class="self" aria-label="You" data-testid="self-panel">
       <Show
@@ -64,6 +75,24 @@ export function SelfPanel(): JSX.Element {
               </span>
               <span class="self__where">{channelName() ? `in ${channelName()}` : ' '}</span>
             </div>
+            <IconButton
+              icon="micOff"
+              label={self()?.muted ? 'Unmute' : 'Mute'}
+              aria-pressed={self()?.muted ? 'true' : 'false'}
+              class={self()?.muted ? 'is-on' : ''}
+              onClick={() => toggleVoice('muted')}
+              disabled={connection.phase() !== 'online'}
+              data-testid="mute-button"
+            />
+            <IconButton
+              icon="headphonesOff"
+              label={self()?.deafened ? 'Undeafen' : 'Deafen'}
+              aria-pressed={self()?.deafened ? 'true' : 'false'}
+              class={self()?.deafened ? 'is-on' : ''}
+              onClick={() => toggleVoice('deafened')}
+              disabled={connection.phase() !== 'online'}
+              data-testid="deafen-button"
+            />
             <IconButton icon="pencil" label="Rename yourself" onClick={start} disabled={connection.phase() !== 'online'} data-testid="rename-button" />
             <IconButton icon="shield" label="My identity" onClick={() => modals.open({ kind: 'identity' })} />
           </div>

@@ -31,6 +31,7 @@ export function ServerView(): JSX.Element {
   const [menu, setMenu] = createSignal<OpenMenu | null>(null);
   const currentChannelId = () => connection.self()?.channelId ?? null;
   const chat = () => connection.chat();
+  const talking = createMemo(() => new Set(world.talking));
   // The selection falls back to one's own channel (also when the selected one is deleted).
   const selectedId = createMemo(() => {
     const id = selected();
@@ -154,6 +155,7 @@ export function ServerView(): JSX.Element {
               selfId={world.selfId}
               selectedChannelId={selectedId()}
               stale={connection.phase() !== 'online'}
+              talking={talking()}
               onSelect={setSelected}
               onJoin={join}
               onContextMenu={(target, at) => setMenu({ target, ...at })}
