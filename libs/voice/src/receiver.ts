@@ -21,6 +21,8 @@ export interface VoiceReceiverOptions {
   userAt: (leafIndex: number) => string | null;
   /** Playback volume per user, 0..2 (1 = as sent). */
   volumeOf?: (userId: string) => number;
+  /** Told when a speaker's frame is played (for latency measurements and meters). */
+  onPlayed?: (userId: string, seq: number, nowMs: number) => void;
 }
 
 export interface SpeakerLevel {
@@ -103,6 +105,7 @@ export class VoiceReceiver {
       // A speaker whose decoder is still loading is not heard yet (its frames wait).
       if (!speaker.decoder) continue;
       const samples = next.kind === 'frame' ? speaker.decoder.decode(next.payload) : speaker.decoder.conceal();
+      if (next.kind === 'frame') this.options.onPlayed?.(speaker.userId, next.seq, nowMs);
       const gain = this.options.volumeOf?.(speaker.userId) ?? 1;
       this.sources.push({ samples, gain });
       heard.push({ userId: speaker.userId, levelDbfs: gain > 0 ? frameLevelDbfs(samples) : Number.NEGATIVE_INFINITY });
