@@ -26,8 +26,8 @@ import { waitUntil, connectClient, makeTempDir, parseLogLine, removeTempDirs, st
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { runBench, saveResults, serveCommands, type Reply } from './common';
+import { parentPort, workerData } from 'node:worker_threads';
+import { WorkerThread, runBench, saveResults, serveCommands } from './common';
 
 // ---- coordinator ↔ worker messages ----------------------------------------------------------
 
@@ -221,41 +221,15 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
 // ---- coordinator side -----------------------------------------------------------------------
 
 /** One worker thread and the requests waiting for its answers. */
-class Thread {
-  readonly worker: Worker;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+/** A worker thread that also reports, unasked, when its receiver decrypted a bench message. */
+class Thread extends WorkerThread<Command> {
   private readonly received = new Map<number, (ms: number) => void>();
-  private failure: Error | null = null;
 
   constructor(readonly role: Role, wsUrl: string) {
-    this.worker = new Worker(__filename, { workerData: { role, wsUrl } satisfies WorkerSetup });
-    this.worker.on('message', (msg: Reply | Received) => {
-      if ('event' in msg) {
-        this.received.get(msg.k)?.(msg.ms);
-        this.received.delete(msg.k);
-        return;
-      }
-      const waiting = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (msg.ok) waiting?.resolve(msg.result);
-      else waiting?.reject(new Error(`${this.role} worker: ${msg.error}`));
-    });
-    const fail = (error: Error) => {
-      this.failure ??= error;
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-    };
-    this.worker.on('error', (error) => fail(new Error(`${role} worker crashed: ${error.stack ?? error.message}`)));
-    this.worker.on('exit', (code) => fail(new Error(`${role} worker exited (${code})`)));
-  }
-
-  call<T>(cmd: Command): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, cmd });
+    super(role, { role, wsUrl } satisfies WorkerSetup, (msg) => {
+      const report = msg as Received;
+      this.received.get(report.k)?.(report.ms);
+      this.received.delete(report.k);
     });
   }
 

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, parentPort, type MessagePort } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, type MessagePort } from 'node:worker_threads';
 import { REPO_ROOT } from '@lemon/testing';
 
 /** A worker's answer to command `id`. */
@@ -45,4 +45,50 @@ export function saveResults(name: string, data: Record<string, unknown>): string
   writeFileSync(file, JSON.stringify({ benchmark: name, date: new Date().toISOString(), machine, ...data }, null, 2));
   console.log(`wrote ${file}`);
   return file;
+}
+
+/**
+ * Coordinator side: one worker thread running this same bundle, and the commands waiting for
+ * its answers. Messages that are not answers go to `onOther` (e.g. a worker's own reports).
+ */
+export class WorkerThread<C> {
+  readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(
+    readonly name: string,
+    workerData: unknown,
+    onOther?: (msg: unknown) => void,
+  ) {
+    this.worker = new Worker(__filename, { workerData });
+    this.worker.on('message', (msg: Reply | Record<string, unknown>) => {
+      if (!('id' in msg) || typeof msg.id !== 'number' || !('ok' in msg)) {
+        onOther?.(msg);
+        return;
+      }
+      const reply = msg as Reply;
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting?.resolve(reply.result);
+      else waiting?.reject(new Error(`${name} worker: ${reply.error}`));
+    });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', (error) => fail(new Error(`${name} worker crashed: ${error.stack ?? error.message}`)));
+    this.worker.on('exit', (code) => fail(new Error(`${name} worker exited (${code})`)));
+  }
+
+  call<T>(cmd: C): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, cmd });
+    });
+  }
 }

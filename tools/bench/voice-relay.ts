@@ -34,8 +34,8 @@ import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { runBench, saveResults, serveCommands, type Reply } from './common';
+import { parentPort, workerData } from 'node:worker_threads';
+import { WorkerThread, runBench, saveResults, serveCommands } from './common';
 
 const FRAME_BYTES = 136;
 const FRAME_MS = 20;
@@ -236,39 +236,6 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
 
 // ---- coordinator side -----------------------------------------------------------------------
 
-class Thread {
-  readonly worker: Worker;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private failure: Error | null = null;
-
-  constructor(readonly index: number, setup: WorkerSetup) {
-    this.worker = new Worker(__filename, { workerData: setup });
-    this.worker.on('message', (msg: Reply) => {
-      const waiting = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (msg.ok) waiting?.resolve(msg.result);
-      else waiting?.reject(new Error(`worker ${index}: ${msg.error}`));
-    });
-    const fail = (error: Error) => {
-      this.failure ??= error;
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-    };
-    this.worker.on('error', (error) => fail(new Error(`worker ${index} crashed: ${error.stack ?? error.message}`)));
-    this.worker.on('exit', (code) => fail(new Error(`worker ${index} exited (${code})`)));
-  }
-
-  call<T>(cmd: Command): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, cmd });
-    });
-  }
-}
-
 interface Options {
   listeners: number;
   speakers: number[];
@@ -334,7 +301,7 @@ const pct = (xs: number[], p: number) => {
 const r1 = (x: number) => +x.toFixed(1);
 const r2 = (x: number) => +x.toFixed(2);
 
-async function runConfig(threads: Thread[], serverPid: number, speakers: number, opts: Options, base: bigint) {
+async function runConfig(threads: WorkerThread<Command>[], serverPid: number, speakers: number, opts: Options, base: bigint) {
   const nowUs = () => Number(process.hrtime.bigint() - base) / 1000;
   const log = (text: string) => process.stderr.write(`voice-relay ${speakers} speakers: ${text}\n`);
   // Speaker g is client g overall: client i lives on worker i % workers at local index ⌊i / workers⌋.
@@ -453,7 +420,7 @@ async function main() {
   );
   const server = await startServerProcess({ dataDir, args: ['--log-level', 'warn'] });
   const pid = server.child.pid!;
-  const threads = Array.from({ length: opts.workers }, (_, w) => new Thread(w, { wsUrl: server.wsUrl, base, reference: w === 0 }));
+  const threads = Array.from({ length: opts.workers }, (_, w) => new WorkerThread<Command>(`client ${w}`, { wsUrl: server.wsUrl, base, reference: w === 0 } satisfies WorkerSetup));
   const rows = [];
   try {
     const started = performance.now();

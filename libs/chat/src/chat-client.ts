@@ -222,7 +222,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     }
     if (out.state) this.emit('channel', out.state);
     if (out.problem) this.emit('problem', out.problem);
-    if (out.requests.length > 0 || out.state) void this.save();
+    // No save here: channel groups are left on every login (the server re-adds us), so their
+    // state is never restored; saving it on each channel event would only cost I/O.
   }
 
   private perform(request: GroupRequest): void {
@@ -270,7 +271,6 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     const sealed = group.encrypt(plaintext);
     if (!sealed) throw new ProtocolError(ErrorCode.NOT_IN_GROUP, 'the encrypted channel group is not ready');
     await this.session.request('mls.send', { channelId: sealed.channelId, groupId: sealed.groupId }, sealed.payload);
-    void this.save();
     const mine: IncomingChat = { conversation: channelConversation(sealed.channelId), authorId: this.selfId, authorKey: this.mls.publicKey, payload, at: Date.now(), self: true };
     this.emit('message', mine);
     return mine;

@@ -35,6 +35,8 @@ const badRequests: { [K in RequestType]: unknown[] } = {
   'channel.join': [{ channelId: 0 }, { channelId: 1.5 }, { channelId: LIMITS.maxRequestId + 1 }, { channelId: null }],
   'channel.create': [
     { name: 'x' },
+    { parentId: null, name: 'x', bitrate: 8_000 },
+    { parentId: null, name: 'x', voice: 1 },
     { parentId: '1', name: 'x' },
     { parentId: null },
     { parentId: null, name: 7 },
@@ -43,6 +45,10 @@ const badRequests: { [K in RequestType]: unknown[] } = {
   ],
   'channel.update': [
     {},
+    { channelId: 3, bitrate: LIMITS.voiceBitrateMin - 1 },
+    { channelId: 3, bitrate: LIMITS.voiceBitrateMax + 1 },
+    { channelId: 3, bitrate: 48_000.5 },
+    { channelId: 3, voice: 'yes' },
     { channelId: 3, position: -1 },
     { channelId: 3, position: 0.5 },
     { channelId: 3, parentId: 'top' },

@@ -342,7 +342,8 @@ export class ChatModel {
     const peerId = isDm ? m.conversation.slice(3) : null;
     if (!m.self) {
       const author = this.deps.users()[m.authorId];
-      if (author) this.contacts.talkedTo({ id: author.id, displayName: author.displayName, publicKey: author.publicKey });
+      // Saved when it changes (a new name or key), not on every message.
+      if (author && this.contacts.talkedTo({ id: author.id, displayName: author.displayName, publicKey: author.publicKey })) void this.client.save();
     }
     if (peerId && !this.dmTabsSignal[0]().includes(peerId)) this.dmTabsSignal[1]((tabs) => [...tabs, peerId]);
     if (m.payload.t === 'poke' && !m.self) {

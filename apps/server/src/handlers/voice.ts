@@ -14,7 +14,7 @@ export const voiceState: Handler<'voice.state'> = (ctx, session, data) => {
   if ((before?.muted ?? false) === data.muted && (before?.deafened ?? false) === data.deafened) return {};
   ctx.presence.setVoice(userId, data.muted, data.deafened);
   // Muting ends the talk spurt at once, so nobody's light stays on.
-  if (data.muted) ctx.voice.relay.userMoved(userId);
+  if (data.muted) ctx.voice.relay.silence(userId);
   broadcastEvent(ctx.presence, 'user.voice', { userId, muted: data.muted, deafened: data.deafened });
   return {};
 };

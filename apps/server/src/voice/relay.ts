@@ -167,7 +167,12 @@ export class VoiceRelay {
     }
   }
 
-  /** The user moved or muted: whatever they were saying ends where they were. */
+  /** The user muted themselves: whatever they were saying ends now. */
+  silence(userId: string): void {
+    this.stopTalking(userId, 0);
+  }
+
+  /** The user moved: whatever they were saying ends where they were. */
   userMoved(userId: string): void {
     this.stopTalking(userId, 0);
     this.pending.delete(userId);

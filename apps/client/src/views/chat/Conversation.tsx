@@ -57,7 +57,8 @@ export function Conversation(props: { chat: ChatModel; tab: string }): JSX.Eleme
   const items = (): ChatItem[] => {
     const list = entries().map((e) => {
       const next = item(e);
-      const key = JSON.stringify(next);
+      // What can change about a message after it arrived (entries are edited in place).
+      const key = `${next.author.name}|${next.author.verified}|${next.edited}|${next.deleted}|${next.picture?.state}|${next.picture?.url}|${next.style?.font}|${next.style?.sizePx}|${next.style?.color}|${next.text}`;
       const known = cache.get(e.id);
       if (known?.key === key) return known.item;
       cache.set(e.id, { key, item: next });

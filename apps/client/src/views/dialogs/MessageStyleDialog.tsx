@@ -1,16 +1,12 @@
 import { createSignal, type JSX } from 'solid-js';
-import type { ChatStyle } from '@lemon/protocol';
+import { CHAT_FONTS, type ChatFont, type ChatStyle } from '@lemon/protocol';
 import { Button, Dialog, StylePicker } from '@lemon/ui';
 import { DEFAULT_MESSAGE_STYLE, cleanMessageStyle } from '../../preferences/store';
 import { usePreferences } from '../../preferences/PreferencesProvider';
 
-const FONTS = [
-  { id: 'sans', label: 'Sans-serif' },
-  { id: 'serif', label: 'Serif' },
-  { id: 'mono', label: 'Monospace' },
-  { id: 'rounded', label: 'Rounded' },
-  { id: 'handwriting', label: 'Handwriting' },
-] as const;
+/** A label for every font the protocol allows (a new one fails to type-check until named here). */
+const FONT_LABELS: Record<ChatFont, string> = { sans: 'Sans-serif', serif: 'Serif', mono: 'Monospace', rounded: 'Rounded', handwriting: 'Handwriting' };
+const FONTS = CHAT_FONTS.map((id) => ({ id, label: FONT_LABELS[id] }));
 
 /** Font, size and colour of one's own messages, as everyone sees them. */
 export function MessageStyleDialog(props: { onClose: () => void }): JSX.Element {
