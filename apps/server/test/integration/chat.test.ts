@@ -145,6 +145,7 @@ describe('encrypted chat through the real server', () => {
   it('lets a Node client (a bot) restart from its sealed state file and keep reading its DM group', async () => {
     const ann = await join('Ann3');
     const dir = mkdtempSync(joinPath(tmpdir(), 'lemon-bot-'));
+    let restarted: ReturnType<typeof startChat> | undefined;
     try {
       const botClient = await connectClient(shared.server.wsUrl, 'Botty');
       const identity = botClient.identity;
@@ -166,6 +167,7 @@ describe('encrypted chat through the real server', () => {
       const back = await connectClient(shared.server.wsUrl, 'Botty', { identity, reconnect: false });
       const restored = MlsClient.restore(back.identity.exportSecretKey(), saved.mls);
       const again = startChat(back, 'Botty', restored, { persist: (state) => file.save(state), savedPeers: saved.peers });
+      restarted = again;
       users.push(again);
       const groupsBefore = restored.groupIds().length;
       await ann.chat.sendDm(identity.userId, text('welcome back, bot'));
@@ -174,6 +176,10 @@ describe('encrypted chat through the real server', () => {
       expect(again.chat.peers().find((p) => p.userId === ann.client.identity.userId)?.groupIds).toHaveLength(1);
       expect(groupsBefore).toBeGreaterThanOrEqual(1);
     } finally {
+      // Stop first so no new save starts, then wait for the ones queued: a save still writing
+      // its temp file while the folder is removed fails the removal (ENOTEMPTY).
+      restarted?.chat.stop();
+      await restarted?.chat.save();
       rmSync(dir, { recursive: true, force: true });
     }
   });
