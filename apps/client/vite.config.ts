@@ -19,6 +19,8 @@ export default defineConfig({
       { find: /^@lemon\/protocol$/, replacement: lib('protocol/src/index.ts') },
       { find: /^@lemon\/session$/, replacement: lib('session/src/index.ts') },
       { find: /^@lemon\/chat$/, replacement: lib('chat/src/index.ts') },
+      { find: /^@lemon\/audio$/, replacement: lib('audio/src/index.ts') },
+      { find: /^@lemon\/voice$/, replacement: lib('voice/src/index.ts') },
       { find: /^@lemon\/ui$/, replacement: lib('ui/src/index.ts') },
       { find: /^@lemon\/crypto-wasm$/, replacement: lib('crypto-wasm/src/index.ts') },
       // The built module itself, imported with ?inline (see src/crypto/load.ts).

@@ -20,7 +20,7 @@ const chats: ChatClient[] = [];
 (enabled ? describe : describe.skip)('screenshots', () => {
   beforeAll(async () => {
     await initCryptoFromFile();
-    [server, browser] = await Promise.all([startServerProcess({ args: ['--server-name', 'Lemon Lounge'] }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ args: ['--server-name', 'Lemon Lounge'] }), launchBrowser({ args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] })]);
     mkdirSync(OUT, { recursive: true });
   });
 

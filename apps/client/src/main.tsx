@@ -8,6 +8,7 @@ import { ModalsProvider } from './modals/ModalsProvider';
 import { NoticesProvider } from './notices/NoticesProvider';
 import { PreferencesProvider } from './preferences/PreferencesProvider';
 import { ServersProvider } from './servers/ServersProvider';
+import { VoiceProvider } from './voice/VoiceProvider';
 import { App } from './views/App';
 
 const root = document.getElementById('root');
@@ -20,9 +21,11 @@ render(
         <IdentityProvider>
           <ServersProvider>
             <ConnectionProvider>
-              <ModalsProvider>
-                <App />
-              </ModalsProvider>
+              <VoiceProvider>
+                <ModalsProvider>
+                  <App />
+                </ModalsProvider>
+              </VoiceProvider>
             </ConnectionProvider>
           </ServersProvider>
         </IdentityProvider>

@@ -13,6 +13,7 @@ export {
   DEFAULT_PACKET_LOSS_PERCENT,
 } from './encoder';
 export type { VoiceEncoder, SyncVoiceEncoder, OpusEncoderOptions } from './encoder';
+export { createWebCodecsOpusEncoder, webCodecsOpusSupported } from './webcodecs-encoder';
 export { createOpusDecoder, opusPacketSamples, MAX_OPUS_PACKET_BYTES } from './decoder';
 export type { VoiceDecoder, DecoderStats, DecodeErrorCode } from './decoder';
 export { sineFrames, concatFrames, rms, goertzelPower, dominantFrequency, wavFile, parseWav } from './tone';

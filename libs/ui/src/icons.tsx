@@ -28,6 +28,9 @@ export type IconName =
   | 'more'
   | 'lock'
   | 'micOff'
+  | 'mic'
+  | 'volume'
+  | 'settings'
   | 'headphonesOff';
 
 // Functions, not elements: a Solid JSX element is one DOM node and can be inserted only once.
@@ -134,6 +137,24 @@ const PATHS: Record<IconName, () => JSX.Element> = {
       <path d="M9 5a3 3 0 016 0v6a3 3 0 01-5.2 2" />
       <path d="M5.5 11a6.5 6.5 0 0010.6 5M18.5 11a6.5 6.5 0 01-.6 2.7M12 17.5V21" />
       <path d="M4 4l16 16" />
+    </>
+  ),
+  mic: () => (
+    <>
+      <path d="M9 5a3 3 0 016 0v6a3 3 0 01-6 0z" />
+      <path d="M5.5 11a6.5 6.5 0 0013 0M12 17.5V21" />
+    </>
+  ),
+  volume: () => (
+    <>
+      <path d="M4 9h4l5-4v14l-5-4H4z" />
+      <path d="M16.5 8.5a5 5 0 010 7M19 6a8.5 8.5 0 010 12" />
+    </>
+  ),
+  settings: () => (
+    <>
+      <circle cx="12" cy="12" r="3" />
+      <path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1" />
     </>
   ),
   headphonesOff: () => (

@@ -98,6 +98,10 @@ function parseSaved(bytes: Uint8Array | null | undefined): SavedChat | null {
 
 export class ChatModel {
   readonly client: ChatClient;
+  /** The session this chat runs on (voice shares it). */
+  get session(): Session {
+    return this.deps.session;
+  }
   readonly selfId: string;
   private readonly conversations = new Conversations();
   private readonly contacts = new Contacts();

@@ -17,3 +17,14 @@ export function reconnectPolicyFromQuery(search: string): BackoffPolicy | undefi
   const ms = Math.min(RECONNECT_DELAY_BOUNDS.maxMs, Math.max(RECONNECT_DELAY_BOUNDS.minMs, Number(raw.trim())));
   return { initialMs: ms, maxMs: ms, factor: 1, jitter: 0 };
 }
+
+/**
+ * `client.html?voice-debug=1`: exposes `window.lemonVoiceDebug` (what is being played, and the
+ * voice counters) so browser tests can check what a person would hear. Read-only: it reveals
+ * nothing the page does not already show in voice settings.
+ */
+export const VOICE_DEBUG_PARAM = 'voice-debug';
+
+export function voiceDebugFromQuery(search: string): boolean {
+  return new URLSearchParams(search).get(VOICE_DEBUG_PARAM) === '1';
+}

@@ -9,7 +9,9 @@ export type Modal =
   | { kind: 'safetyNumber'; userId: string }
   | { kind: 'poke'; userId: string }
   | { kind: 'messageStyle' }
-  | { kind: 'backup'; mode: 'export' | 'import' };
+  | { kind: 'backup'; mode: 'export' | 'import' }
+  | { kind: 'voiceSettings' }
+  | { kind: 'userVolume'; userId: string };
 
 export interface ModalsApi {
   current: Accessor<Modal | null>;

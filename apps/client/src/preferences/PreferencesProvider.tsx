@@ -1,6 +1,7 @@
 import { createContext, createEffect, createSignal, useContext, type Accessor, type JSX } from 'solid-js';
 import type { ChatStyle } from '@lemon/protocol';
 import { cleanMessageStyle, preferencesStore, type Preferences, type Theme } from './store';
+import { clampUserVolume, cleanVoiceSettings, type VoiceSettings } from '../voice/voice-settings';
 
 export interface PreferencesApi {
   theme: Accessor<Theme>;
@@ -8,6 +9,10 @@ export interface PreferencesApi {
   messageStyle: Accessor<ChatStyle | null>;
   /** null: send no style (readers see their theme's text). */
   setMessageStyle(style: ChatStyle | null): void;
+  voice: Accessor<VoiceSettings>;
+  setVoice(patch: Partial<Omit<VoiceSettings, 'volumes'>>): void;
+  /** 0..2; 1 removes the entry. */
+  setUserVolume(userId: string, volume: number): void;
 }
 
 const PreferencesContext = createContext<PreferencesApi>();
@@ -35,6 +40,16 @@ export function PreferencesProvider(props: { children: JSX.Element }): JSX.Eleme
     setTheme: (theme) => update({ theme }),
     messageStyle: () => prefs().messageStyle,
     setMessageStyle: (style) => update({ messageStyle: style ? cleanMessageStyle(style) : null }),
+    voice: () => prefs().voice,
+    setVoice: (patch) => update({ voice: cleanVoiceSettings({ ...prefs().voice, ...patch }) }),
+    setUserVolume: (userId, volume) => {
+      const volumes = { ...prefs().voice.volumes };
+      delete volumes[userId];
+      const v = clampUserVolume(volume);
+      // Re-added last, so the most recently set volumes survive the cap.
+      if (v !== 1) volumes[userId] = v;
+      update({ voice: cleanVoiceSettings({ ...prefs().voice, volumes }) });
+    },
   };
   return <PreferencesContext.Provider value={api}>{props.children}</PreferencesContext.Provider>;
 }

@@ -1,5 +1,6 @@
-// Display preferences (theme, own message style): a small saved store with default / clean / hydrate.
+// Preferences (theme, own message style, voice settings): a small saved store with default / clean / hydrate.
 import { CHAT_FONTS, LIMITS, type ChatStyle } from '@lemon/protocol';
+import { DEFAULT_VOICE_SETTINGS, cleanVoiceSettings, type VoiceSettings } from '../voice/voice-settings';
 
 export type Theme = 'dark' | 'light';
 
@@ -10,6 +11,7 @@ export interface Preferences {
    * style, so each reader sees their theme's text (a fixed colour can vanish on a light theme).
    */
   messageStyle: ChatStyle | null;
+  voice: VoiceSettings;
 }
 
 export const PREFERENCES_STORAGE_KEY = 'lemon.preferences.v1';
@@ -29,11 +31,15 @@ export function cleanMessageStyle(input: unknown): ChatStyle {
 
 export const preferencesStore = {
   default(): Preferences {
-    return { theme: 'dark', messageStyle: null };
+    return { theme: 'dark', messageStyle: null, voice: { ...DEFAULT_VOICE_SETTINGS, volumes: {} } };
   },
   clean(input: unknown): Preferences {
     const v = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-    return { theme: v.theme === 'light' ? 'light' : 'dark', messageStyle: v.messageStyle ? cleanMessageStyle(v.messageStyle) : null };
+    return {
+      theme: v.theme === 'light' ? 'light' : 'dark',
+      messageStyle: v.messageStyle ? cleanMessageStyle(v.messageStyle) : null,
+      voice: cleanVoiceSettings(v.voice),
+    };
   },
   hydrate(storage: Pick<Storage, 'getItem'> | null | undefined): Preferences {
     try {

@@ -24,6 +24,7 @@ import {
   bytesEqual,
   encodeError,
   encodeEvent,
+  encodeEventBody,
   fromBase64Url,
   loginSignedBytes,
   serverAddressOf,
@@ -150,6 +151,11 @@ const verifiedLogin: Handler<'auth.login'> = (ctx, session, data) => {
   ctx.channelGroups.userLoggedIn(userId, channelId);
   // Queued DMs follow the login response (pushed from setImmediate, after the reply is written).
   startDmDelivery(ctx, member);
+  // Talking lights are events; someone already talking lights up for the newcomer too.
+  setImmediate(() => {
+    if (ctx.presence.get(userId)?.member !== member) return;
+    for (const talker of ctx.voice.relay.talkers()) member.sendEvent(encodeEventBody('voice.talking', { userId: talker, talking: true }));
+  });
   const self = { id: userId, displayName: user.displayName, publicKey: member.publicKey, channelId };
   broadcastEvent(ctx.presence, 'user.connected', { user: self }, { exceptUserId: userId });
   log.info('login', { conn: session.id, userId, firstLogin: created, online: ctx.presence.size });

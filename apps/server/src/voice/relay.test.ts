@@ -108,7 +108,10 @@ describe('VoiceRelay', () => {
     t.relay.uplink(id('a'), frame(1), 0);
     t.relay.uplink(id('a'), frame(2), 20);
     expect(t.talking).toEqual([[id('a'), 1, true]]);
+    // Known to whoever comes later (a login mid-sentence lights it up too).
+    expect(t.relay.talkers()).toEqual([id('a')]);
     t.relay.uplink(id('a'), encodeVoiceEnd(), 40);
+    expect(t.relay.talkers()).toEqual([]);
     expect(t.talking).toEqual([
       [id('a'), 1, true],
       [id('a'), 1, false],

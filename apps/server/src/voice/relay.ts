@@ -220,6 +220,11 @@ export class VoiceRelay {
     return true;
   }
 
+  /** Who is talking now (for someone who logs in mid-sentence). */
+  talkers(): string[] {
+    return [...this.speakers].filter(([, speaker]) => speaker.talkingIn !== null).map(([userId]) => userId);
+  }
+
   private stopTalking(userId: string, now: number): void {
     const speaker = this.speakers.get(userId);
     if (!speaker || speaker.talkingIn === null) return;

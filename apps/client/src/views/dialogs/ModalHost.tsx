@@ -7,6 +7,8 @@ import { IdentityDialog } from './IdentityDialog';
 import { MessageStyleDialog } from './MessageStyleDialog';
 import { PokeModal } from './PokeModal';
 import { SafetyNumberModal } from './SafetyNumberModal';
+import { UserVolumeDialog } from '../voice/UserVolumeDialog';
+import { VoiceSettingsDialog } from '../voice/VoiceSettingsDialog';
 
 /** Renders the one open dialog, if any. */
 export function ModalHost(): JSX.Element {
@@ -41,6 +43,12 @@ export function ModalHost(): JSX.Element {
       </Match>
       <Match when={is('backup')} keyed>
         {(m) => <BackupModal mode={m.mode} onClose={close} />}
+      </Match>
+      <Match when={is('voiceSettings')}>
+        <VoiceSettingsDialog onClose={close} />
+      </Match>
+      <Match when={is('userVolume')} keyed>
+        {(m) => <UserVolumeDialog userId={m.userId} onClose={close} />}
       </Match>
     </Switch>
   );

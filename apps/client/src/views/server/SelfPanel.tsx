@@ -5,6 +5,11 @@ import { useConnection } from '../../connection/ConnectionProvider';
 import { describeError, nameProblemText } from '../../connection/errors';
 import { useNotices } from '../../notices/NoticesProvider';
 import { useModals } from '../../modals/ModalsProvider';
+import { usePreferences } from '../../preferences/PreferencesProvider';
+import { useVoice } from '../../voice/VoiceProvider';
+import { LevelMeter } from '../voice/LevelMeter';
+
+const PATH_TEXT = { off: 'Voice connecting…', websocket: 'Voice over WebSocket', datachannel: 'Voice connected' } as const;
 
 /** The person's own name (rename inline) and where they are. */
 export function SelfPanel(): JSX.Element {
@@ -16,6 +21,8 @@ export function SelfPanel(): JSX.Element {
   const [busy, setBusy] = createSignal(false);
 
   const notices = useNotices();
+  const voice = useVoice();
+  const prefs = usePreferences();
   const self = () => connection.self();
   const channelName = () => {
     const id = self()?.channelId;
@@ -94,6 +101,7 @@ export function SelfPanel(): JSX.Element {
               data-testid="deafen-button"
             />
             <IconButton icon="pencil" label="Rename yourself" onClick={start} disabled={connection.phase() !== 'online'} data-testid="rename-button" />
+            <IconButton icon="settings" label="Voice settings" onClick={() => modals.open({ kind: 'voiceSettings' })} data-testid="voice-settings-button" />
             <IconButton icon="shield" label="My identity" onClick={() => modals.open({ kind: 'identity' })} />
           </div>
         }
@@ -131,6 +139,40 @@ export function SelfPanel(): JSX.Element {
             </Button>
           </div>
         </form>
+      </Show>
+      <Show when={voice()?.phase() !== 'off' ? voice() : null}>
+        {(v) => (
+          <div class="self__voice" data-testid="voice-status" data-phase={v().phase()} data-path={v().path()} data-sending={v().sending() ? 'true' : 'false'}>
+            <span class="self__voice-path" classList={{ 'is-fallback': v().path() === 'websocket' }} title={v().path() === 'websocket' ? 'UDP is not getting through: voice goes over the WebSocket, with a little more delay.' : undefined}>
+              {v().phase() === 'failed' || v().problem() ? 'Voice problem' : PATH_TEXT[v().path()]}
+            </span>
+            <LevelMeter levelDb={v().inputLevel()} thresholdDb={prefs.voice().mode === 'voice' ? prefs.voice().thresholdDb : undefined} open={v().sending()} />
+            <Show when={prefs.voice().mode === 'push'}>
+              <button
+                type="button"
+                class="self__ptt"
+                classList={{ 'is-on': v().sending() }}
+                onPointerDown={(e) => {
+                  e.currentTarget.setPointerCapture(e.pointerId);
+                  v().setPushed('button', true);
+                }}
+                onPointerUp={() => v().setPushed('button', false)}
+                onPointerCancel={() => v().setPushed('button', false)}
+                onContextMenu={(e) => e.preventDefault()}
+                data-testid="push-to-talk-button"
+              >
+                Hold to talk
+              </button>
+            </Show>
+            <Show when={v().problem()}>
+              {(text) => (
+                <span class="self__voice-problem" role="status" data-testid="voice-problem">
+                  {text()}
+                </span>
+              )}
+            </Show>
+          </div>
+        )}
       </Show>
     </section>
   );

@@ -82,6 +82,7 @@ export function ServerView(): JSX.Element {
               { label: 'Send a message', icon: 'send', disabled: !chat(), testId: 'menu-message', onSelect: () => chat()?.openDm(user.id) } satisfies MenuEntry,
               { label: 'Poke…', icon: 'bell', disabled: !online || !chat(), testId: 'menu-poke', onSelect: () => modals.open({ kind: 'poke', userId: user.id }) } satisfies MenuEntry,
               { label: 'Safety number…', icon: 'shield', disabled: !chat(), testId: 'menu-safety', onSelect: () => modals.open({ kind: 'safetyNumber', userId: user.id }) } satisfies MenuEntry,
+              { label: 'Volume…', icon: 'volume', testId: 'menu-volume', onSelect: () => modals.open({ kind: 'userVolume', userId: user.id }) } satisfies MenuEntry,
               { kind: 'separator' } satisfies MenuEntry,
               {
                 label: 'Copy user ID',

@@ -1,0 +1,133 @@
+// Voice through real microphones and speakers, as far as a test machine has them: two
+// Chromium users, each with a fake microphone playing its own tone from a WAV file, talk in
+// the same channel through the real server. Each must hear the other's tone at the output
+// (an analyser after the mixer), see the other's talking light, and stop hearing them when
+// they mute. Then the same with UDP blocked for WebRTC: voice falls back to the WebSocket.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
+import { concatFrames, sineFrames, wavFile } from '@lemon/audio';
+import { makeProfileDir, removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
+import type { Page } from 'playwright-core';
+import { clientFileUrl, connect, launchProfile, openClient, removeProfileDirs, userItem, WAIT, type ClientPage, type PersistentProfile } from './helpers';
+
+/** Audio takes a while to settle on a busy machine (worklets, codecs, ICE): bounded, never slept. */
+const HEAR = { timeout: 45_000, polling: 100 } as const;
+
+let server: ServerProcess;
+let audioDir: string;
+const profiles: PersistentProfile[] = [];
+
+beforeAll(async () => {
+  await initCryptoFromFile();
+  audioDir = mkdtempSync(join(tmpdir(), 'lemon-tones-'));
+  // 10 s of each tone at a moderate level; Chromium loops the file.
+  for (const hz of [440, 880, 330, 660]) writeFileSync(join(audioDir, `${hz}.wav`), wavFile(concatFrames([...sineFrames(hz, 10, 0.3)])));
+  server = await startServerProcess();
+});
+
+afterAll(async () => {
+  await Promise.all(profiles.map((p) => p.close()));
+  removeProfileDirs();
+  await server?.stop();
+  if (audioDir) rmSync(audioDir, { recursive: true, force: true });
+  removeTempDirs();
+});
+
+/**
+ * One person: their own Chromium (the fake microphone file is per process) playing a tone.
+ * `blockUdp` sets the browser's own WebRTC policy to "no UDP unless proxied" (there is no
+ * proxy), as on a network that blocks UDP: no ICE candidate can be gathered at all.
+ */
+async function person(name: string, hz: number, options: { blockUdp?: boolean } = {}): Promise<ClientPage> {
+  const dir = makeProfileDir();
+  if (options.blockUdp) {
+    mkdirSync(join(dir, 'Default'));
+    writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp' } }));
+  }
+  const profile = await launchProfile(dir, {
+    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${join(audioDir, `${hz}.wav`)}`, '--autoplay-policy=no-user-gesture-required'],
+  });
+  profiles.push(profile);
+  const client = await openClient(profile.context, `${clientFileUrl()}?voice-debug=1`);
+  await connect(client.page, { port: server.port, nickname: name });
+  // A steady test tone is what noise suppression and auto gain exist to remove: turn them off
+  // (and echo cancellation), through the settings a person would use.
+  await client.page.getByTestId('voice-settings-button').click();
+  for (const id of ['echo-input', 'noise-input', 'gain-input']) await client.page.getByTestId(id).uncheck();
+  await client.page.keyboard.press('Escape');
+  await client.page.getByTestId('voice-settings-dialog').waitFor({ ...WAIT, state: 'detached' });
+  return client;
+}
+
+/** Waits until the page's speaker plays `hz` (±12 Hz) clearly above silence. */
+function hears(page: Page, hz: number): Promise<unknown> {
+  return page.waitForFunction(
+    (want) => {
+      const peak = (window as unknown as { lemonVoiceDebug?: { outputPeak(): { hz: number; db: number } | null } }).lemonVoiceDebug?.outputPeak();
+      return !!peak && peak.db > -60 && Math.abs(peak.hz - want) <= 12;
+    },
+    hz,
+    HEAR,
+  );
+}
+
+/** Waits until the page's speaker plays nothing. */
+function silent(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => {
+    const peak = (window as unknown as { lemonVoiceDebug?: { outputPeak(): { hz: number; db: number } | null } }).lemonVoiceDebug?.outputPeak();
+    return !!peak && !(peak.db > -100);
+  }, undefined, HEAR);
+}
+
+const voicePath = (page: Page, path: 'datachannel' | 'websocket') => page.locator(`[data-testid="voice-status"][data-path="${path}"]`).waitFor({ timeout: HEAR.timeout });
+
+describe('voice in the browser', () => {
+  it('two people with different tones hear each other over data channels, see who talks, and mute stops it', async () => {
+    const ann = await person('Ann', 440);
+    const ben = await person('Ben', 880);
+    await Promise.all([voicePath(ann.page, 'datachannel'), voicePath(ben.page, 'datachannel')]);
+
+    await Promise.all([hears(ann.page, 880), hears(ben.page, 440)]);
+    await userItem(ann.page, 'Ben').and(ann.page.locator('[data-talking="yes"]')).waitFor(WAIT);
+    await userItem(ben.page, 'Ann').and(ben.page.locator('[data-talking="yes"]')).waitFor(WAIT);
+
+    // Ann mutes: Ben's light for her goes out and her tone is gone from his speaker, while
+    // Ann still hears Ben.
+    await ann.page.getByTestId('mute-button').click();
+    await userItem(ben.page, 'Ann').and(ben.page.locator('[data-talking="no"]')).waitFor(WAIT);
+    await silent(ben.page);
+    await hears(ann.page, 880);
+
+    // Unmuted, she is heard again.
+    await ann.page.getByTestId('mute-button').click();
+    await hears(ben.page, 440);
+
+    const stats = await ben.page.evaluate(() => (window as unknown as { lemonVoiceDebug: { diagnostics(): unknown } }).lemonVoiceDebug.diagnostics());
+    expect(stats).toMatchObject({ path: 'datachannel', audioRunning: true });
+    expect((stats as { framesSent: number }).framesSent).toBeGreaterThan(0);
+    expect((stats as { received: { decrypted: number } }).received.decrypted).toBeGreaterThan(0);
+    expect(ann.problems.unexpected()).toEqual([]);
+    expect(ben.problems.unexpected()).toEqual([]);
+    await Promise.all(profiles.splice(0).map((p) => p.close()));
+  });
+
+  it('falls back to the WebSocket when UDP is blocked, and the voice still gets through', async () => {
+    const cid = await person('Cid', 330, { blockUdp: true });
+    const dee = await person('Dee', 660, { blockUdp: true });
+    // Voice starts on the WebSocket at once; the data channel is tried and must give up.
+    const dataChannelGaveUp = (page: Page) =>
+      page.waitForFunction(() => {
+        const d = (window as unknown as { lemonVoiceDebug?: { diagnostics(): { path: string; link: { failures: number; upgrades: number } } | null } }).lemonVoiceDebug?.diagnostics();
+        return !!d && d.link.failures >= 1 && d.link.upgrades === 0 && d.path === 'websocket';
+      }, undefined, HEAR);
+    await Promise.all([dataChannelGaveUp(cid.page), dataChannelGaveUp(dee.page)]);
+    await Promise.all([voicePath(cid.page, 'websocket'), voicePath(dee.page, 'websocket')]);
+    await Promise.all([hears(cid.page, 660), hears(dee.page, 330)]);
+    await cid.page.getByTestId('voice-settings-button').click();
+    await cid.page.getByTestId('voice-diagnostics-path').filter({ hasText: 'WebSocket' }).waitFor(WAIT);
+    expect(cid.problems.unexpected()).toEqual([]);
+    expect(dee.problems.unexpected()).toEqual([]);
+  });
+});
