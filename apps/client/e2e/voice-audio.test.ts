@@ -2,7 +2,8 @@
 // Chromium users, each with a fake microphone playing its own tone from a WAV file, talk in
 // the same channel through the real server. Each must hear the other's tone at the output
 // (an analyser after the mixer), see the other's talking light, and stop hearing them when
-// they mute. Then the same with UDP blocked for WebRTC: voice falls back to the WebSocket.
+// they mute, turn each other down or switch to push-to-talk. Then the same with UDP blocked
+// for WebRTC: voice falls back to the WebSocket.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ function silent(page: Page): Promise<unknown> {
 const voicePath = (page: Page, path: 'datachannel' | 'websocket') => page.locator(`[data-testid="voice-status"][data-path="${path}"]`).waitFor({ timeout: HEAR.timeout });
 
 describe('voice in the browser', () => {
-  it('two people with different tones hear each other over data channels, see who talks, and mute stops it', async () => {
+  it('two people with different tones hear each other over data channels; lights, mute, per-user volume and push-to-talk work', async () => {
     const ann = await person('Ann', 440);
     const ben = await person('Ben', 880);
     await Promise.all([voicePath(ann.page, 'datachannel'), voicePath(ben.page, 'datachannel')]);
@@ -103,6 +104,29 @@ describe('voice in the browser', () => {
     // Unmuted, she is heard again.
     await ann.page.getByTestId('mute-button').click();
     await hears(ben.page, 440);
+
+    // Ben turns Ann down to nothing, for himself only, then back.
+    await userItem(ben.page, 'Ann').locator(':scope > .lc-tree__row').click({ button: 'right' });
+    await ben.page.getByTestId('menu-volume').click();
+    await ben.page.getByTestId('user-volume-input').fill('0');
+    await silent(ben.page);
+    await ben.page.getByTestId('user-volume-reset').click();
+    await hears(ben.page, 440);
+    await ben.page.keyboard.press('Escape');
+
+    // Ann switches to push-to-talk: silent until she holds the button, silent again after.
+    await ann.page.getByTestId('voice-settings-button').click();
+    await ann.page.getByTestId('mode-push').check();
+    await ann.page.keyboard.press('Escape');
+    await silent(ben.page);
+    await userItem(ben.page, 'Ann').and(ben.page.locator('[data-talking="no"]')).waitFor(WAIT);
+    const button = ann.page.getByTestId('push-to-talk-button');
+    const box = (await button.boundingBox())!;
+    await ann.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await ann.page.mouse.down();
+    await hears(ben.page, 440);
+    await ann.page.mouse.up();
+    await silent(ben.page);
 
     const stats = await ben.page.evaluate(() => (window as unknown as { lemonVoiceDebug: { diagnostics(): unknown } }).lemonVoiceDebug.diagnostics());
     expect(stats).toMatchObject({ path: 'datachannel', audioRunning: true });
