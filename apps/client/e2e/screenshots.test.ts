@@ -1,4 +1,4 @@
-// Screenshots for the docs: docs/screenshots/connect.png, server.png and chat.png.
+// Screenshots for the docs: docs/screenshots/connect.png, server.png, chat.png and voice.png.
 // Written only when LEMON_SCREENSHOTS=1 (`npx nx run client:screenshots`), never in normal runs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,6 +101,12 @@ const chats: ChatClient[] = [];
     await page.getByTestId('message-text').filter({ hasText: 'Deal.' }).waitFor(WAIT);
     await page.getByTestId('message-text').filter({ hasText: '21:00' }).waitFor(WAIT);
     await page.screenshot({ path: join(OUT, 'chat.png') });
+
+    // Voice settings over the same page: the fake microphone beeps, so the meter moves.
+    await page.locator('[data-testid="voice-status"][data-phase="on"]').waitFor(WAIT);
+    await page.getByTestId('voice-settings-button').click();
+    await page.getByTestId('voice-diagnostics').waitFor(WAIT);
+    await page.screenshot({ path: join(OUT, 'voice.png') });
   });
 });
 

@@ -2,18 +2,14 @@
  * Opus encoding of 20 ms voice frames.
  *
  * `VoiceEncoder` is the seam between the voice pipeline and whichever Opus
- * encoder a platform has. Two are planned:
+ * encoder a platform has. There are two:
  *  - WASM libopus (`libopus-wasm`), implemented here: runs unchanged in Node (bots,
  *    tests) and in the browser (including a single-file page opened from disk),
  *    synchronous; measured here ~55-70x real time per core in Node 20 and ~16x in
  *    headless Chromium (cold start, busy 2-core machine), with decoding ~10x cheaper than encoding;
- *  - WebCodecs `AudioEncoder` (Chromium, native and faster), not written yet. Its
- *    output arrives through a callback, which is why `VoiceEncoder.encode` may
- *    return a promise. A WebCodecs implementation would configure
- *    `{ codec: 'opus', sampleRate: 48000, numberOfChannels: 1, bitrate,
- *    bitrateMode: 'constant', opus: { frameDuration: 20000, complexity,
- *    packetlossperc, useinbandfec: true, usedtx: false } }` and resolve one promise
- *    per frame, in input order.
+ *  - WebCodecs `AudioEncoder` (Chromium, native), in webcodecs-encoder.ts: encodes off the
+ *    main thread; its output arrives through a callback, which is why
+ *    `VoiceEncoder.encode` may return a promise.
  * Callers that must work with both write `await encoder.encode(frame)`.
  */
 import { Application, createEncoder, type OpusEncoderHandle } from 'libopus-wasm';
