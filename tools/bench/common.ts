@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, type MessagePort } from 'node:worker_threads';
+import { build } from 'esbuild';
 import { REPO_ROOT } from '@lemon/testing';
 
 /** A worker's answer to command `id`. */
@@ -91,4 +92,25 @@ export class WorkerThread<C> {
       this.worker.postMessage({ id, cmd });
     });
   }
+}
+
+/**
+ * A workspace module (path from the repo root) and what it imports, as one browser script that
+ * sets `window[globalName]`. `node:*` stays external: libraries import it only on their Node
+ * path (a dynamic import never reached in a page).
+ */
+export async function bundleForBrowser(entry: string, globalName: string): Promise<string> {
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, entry)],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'iife',
+    globalName,
+    target: 'es2022',
+    external: ['node:*'],
+    tsconfig: join(REPO_ROOT, 'tsconfig.base.json'),
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0]!.text;
 }

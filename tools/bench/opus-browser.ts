@@ -21,13 +21,12 @@
  * Run: node tools/bench/run.mjs opus-browser [--seconds 10] [--bitrate 48000] [--complexity 5]
  */
 import { createOpusDecoder, dominantFrequency, FRAME_SAMPLES, rms } from '@lemon/audio';
-import { launchBrowser, REPO_ROOT } from '@lemon/testing';
-import { build } from 'esbuild';
+import { launchBrowser } from '@lemon/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { saveResults } from './common';
+import { bundleForBrowser, saveResults } from './common';
 
 const GLOBAL = 'lemonAudio';
 
@@ -39,24 +38,6 @@ function parseArgs(argv: string[]) {
     else if (argv[i] === '--complexity') opts.complexity = Number(argv[++i]);
   }
   return opts;
-}
-
-/** libs/audio (with libopus-wasm inside) as one browser script that sets window.lemonAudio. */
-async function bundleAudio(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'libs/audio/src/index.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    globalName: GLOBAL,
-    target: 'es2022',
-    // libopus-wasm imports node:module only on its Node path (a dynamic import never reached in a page).
-    external: ['node:*'],
-    tsconfig: join(REPO_ROOT, 'tsconfig.base.json'),
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
 }
 
 /** What the page reports for one encoder run. */
@@ -331,7 +312,7 @@ function summarise(run: PageRun, { hz, decodeErrors, onsetSample }: { hz: number
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const script = await bundleAudio();
+  const script = await bundleForBrowser('libs/audio/src/index.ts', GLOBAL);
   const dir = mkdtempSync(join(tmpdir(), 'lemon-opus-bench-'));
   const html = join(dir, 'opus.html');
   writeFileSync(html, '<!doctype html><meta charset="utf-8"><title>opus bench</title>');

@@ -7,13 +7,13 @@
  * before every timed run (outside the timing), so one run's leftovers do not land in the next.
  * Run: node tools/bench/run.mjs picture [--sizes 1,10] [--runs 10] [--warmup 2] [--gc]
  */
-import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, REPO_ROOT } from '@lemon/testing';
+import { bundleForBrowser } from './common';
 
 const MIB = 1024 * 1024;
 const GLOBAL = 'lemonPictures';
@@ -27,22 +27,6 @@ function parseArgs(argv: string[]) {
     else if (argv[i] === '--gc') opts.gc = true;
   }
   return opts;
-}
-
-/** pictures.ts and what it imports (@lemon/protocol), as one script that sets window.lemonPictures. */
-async function bundlePictures(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'libs/chat/src/pictures.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    globalName: GLOBAL,
-    target: 'es2022',
-    tsconfig: join(REPO_ROOT, 'tsconfig.base.json'),
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0]!.text;
 }
 
 /** A loopback page to run in: http://127.0.0.1 is a secure context, so crypto.subtle exists. */
@@ -68,7 +52,7 @@ const round = (x: number, digits = 1): number => +x.toFixed(digits);
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const script = await bundlePictures();
+  const script = await bundleForBrowser('libs/chat/src/pictures.ts', GLOBAL);
   const { server, url } = await startPageServer();
   const launched = await launchBrowser({ args: opts.gc ? ['--js-flags=--expose-gc'] : [] });
   try {

@@ -92,12 +92,13 @@ export interface OpusEncoderOptions {
   vbr?: boolean;
 }
 
-function clampPercent(percent: number): number {
+/** Shared by both encoders. */
+export function clampPercent(percent: number): number {
   if (!Number.isFinite(percent)) return DEFAULT_PACKET_LOSS_PERCENT;
   return Math.round(Math.min(100, Math.max(0, percent)));
 }
 
-function clampComplexity(complexity: number): number {
+export function clampComplexity(complexity: number): number {
   if (!Number.isFinite(complexity)) return DEFAULT_COMPLEXITY;
   return Math.round(Math.min(10, Math.max(0, complexity)));
 }

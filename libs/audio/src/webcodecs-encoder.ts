@@ -30,6 +30,8 @@ import {
   DEFAULT_COMPLEXITY,
   DEFAULT_PACKET_LOSS_PERCENT,
   DEFAULT_VOICE_BITRATE,
+  clampComplexity,
+  clampPercent,
   clampVoiceBitrate,
   type OpusEncoderOptions,
   type VoiceEncoder,
@@ -103,17 +105,6 @@ function webCodecs(): { AudioEncoder: WcAudioEncoderConstructor; AudioData: WcAu
   return typeof g.AudioEncoder === 'function' && typeof g.AudioData === 'function'
     ? { AudioEncoder: g.AudioEncoder, AudioData: g.AudioData }
     : null;
-}
-
-// Same clamping as the WASM encoder (./encoder.ts keeps its copies private).
-function clampPercent(percent: number): number {
-  if (!Number.isFinite(percent)) return DEFAULT_PACKET_LOSS_PERCENT;
-  return Math.round(Math.min(100, Math.max(0, percent)));
-}
-
-function clampComplexity(complexity: number): number {
-  if (!Number.isFinite(complexity)) return DEFAULT_COMPLEXITY;
-  return Math.round(Math.min(10, Math.max(0, complexity)));
 }
 
 interface Settings {
