@@ -3,8 +3,8 @@
  * headless Chromium against the built server (apps/server/dist/main.js), one Chromium process
  * per person (the fake microphone file is per process).
  *
- * 1. Mouth-to-ear latency. Ann's fake microphone plays a pulse train (950 ms of silence, then a
- *    50 ms 1 kHz burst at amplitude 0.5, 30 s looped); Ben listens. Both pages run with
+ * 1. Mouth-to-ear latency. Ann's fake microphone plays a pulse train (957 ms of silence, then a
+ *    50 ms 1 kHz burst at amplitude 0.5, every 1007 ms, looped); Ben listens. Both pages run with
  *    `?voice-debug=1`, whose `lemonVoiceDebug.onsets()` gives wall-clock times (timeOrigin +
  *    now, comparable across pages on one machine) of each burst's first loud sample entering
  *    Ann's capture worklet and of it being scheduled to leave Ben's speaker (including the
@@ -54,7 +54,11 @@ const TONES = [440, 550, 660, 770, 880, 990, 330];
 
 interface Onsets {
   captured: number[];
+  sent: number[];
   played: number[];
+  /** Per played onset: when its frame was received (decrypted) and pulled from the jitter buffer. */
+  received: number[];
+  pulled: number[];
 }
 interface Diagnostics {
   path: string;
@@ -68,12 +72,18 @@ interface Diagnostics {
 }
 type Debug = { onsets(): Onsets | null; diagnostics(): Diagnostics | null; outputPeak(): { hz: number; db: number } | null };
 
-/** 30 s of: 950 ms silence, 50 ms of 1 kHz at 0.5. */
+/**
+ * 30 pulses of: 957 ms silence, 50 ms of 1 kHz at 0.5. The period (1007 ms) is no multiple of
+ * the 20 ms frame, the relay's tick or the audio render quantum, so each pulse lands at another
+ * phase of all three and the percentiles cover them all (a whole-second period would measure
+ * one phase per run, a different one each run).
+ */
 function pulseWav(): Uint8Array {
   const burstSamples = (SAMPLE_RATE * 50) / 1000;
+  const periodSamples = (SAMPLE_RATE * 1007) / 1000;
   // sineFrames works in whole 20 ms frames: make 60 ms and cut it to 50.
   const burst = concatFrames(sineFrames(1000, 0.06, 0.5)).subarray(0, burstSamples);
-  const silence = new Float32Array(SAMPLE_RATE - burstSamples);
+  const silence = new Float32Array(periodSamples - burstSamples);
   const parts: Float32Array[] = [];
   for (let s = 0; s < 30; s++) parts.push(silence, burst);
   return wavFile(concatFrames(parts));
@@ -92,7 +102,7 @@ const readOnsets = (page: Page): Promise<Onsets> =>
     const d = (window as unknown as { lemonVoiceDebug?: Debug }).lemonVoiceDebug;
     if (!d) throw new Error('no window.lemonVoiceDebug (open with ?voice-debug=1)');
     const o = d.onsets();
-    return { captured: o ? [...o.captured] : [], played: o ? [...o.played] : [] };
+    return { captured: o ? [...o.captured] : [], sent: o ? [...o.sent] : [], played: o ? [...o.played] : [], received: o ? [...o.received] : [], pulled: o ? [...o.pulled] : [] };
   });
 const readDiagnostics = (page: Page): Promise<Diagnostics | null> =>
   page.evaluate(() => {
@@ -184,15 +194,31 @@ async function main(): Promise<void> {
     }
     const [annOnsets, benOnsets, annDiag, benDiag] = await Promise.all([readOnsets(ann.page), readOnsets(ben.page), readDiagnostics(ann.page), readDiagnostics(ben.page)]);
     const captured = annOnsets.captured;
-    played = benOnsets.played.filter((t) => t >= settledAt).slice(DISCARD_PULSES);
+    const firstIndex = benOnsets.played.findIndex((t) => t >= settledAt) + DISCARD_PULSES;
+    played = benOnsets.played.slice(firstIndex);
     const latencies: number[] = [];
+    // Where the time goes: capture → sent (Ann), sent → received and decrypted (relay and
+    // network), received → pulled from the jitter buffer, pulled → out of the speaker.
+    const stages = { 'capture→send': [] as number[], 'send→receive': [] as number[], 'receive→pull': [] as number[], 'pull→speaker': [] as number[] };
     let unpaired = 0;
-    for (const p of played) {
+    played.forEach((p, i) => {
       let best: number | null = null;
       for (const c of captured) if (c <= p && p - c <= PAIR_WINDOW_MS && (best === null || c > best)) best = c;
-      if (best === null) unpaired++;
-      else latencies.push(p - best);
-    }
+      if (best === null) {
+        unpaired++;
+        return;
+      }
+      latencies.push(p - best);
+      const sent = annOnsets.sent.find((t) => t >= best && t - best < 200);
+      const received = benOnsets.received[firstIndex + i]!;
+      const pulled = benOnsets.pulled[firstIndex + i]!;
+      if (sent === undefined || !Number.isFinite(received)) return;
+      stages['capture→send'].push(sent - best);
+      stages['send→receive'].push(received - sent);
+      stages['receive→pull'].push(pulled - received);
+      stages['pull→speaker'].push(p - pulled);
+    });
+    const breakdown = Object.fromEntries(Object.entries(stages).map(([k, v]) => [`${k} p50`, round(pct(v, 50))]));
     const underruns = (benDiag?.underruns ?? 0) - (start?.underruns ?? 0);
     if (!latencies.length) failures.push(`${path}: no onsets paired (Ann captured ${captured.length}, Ben played ${benOnsets.played.length}, ${played.length} after settling)`);
     if (benDiag?.path !== path) failures.push(`${path}: Ben's path ended as ${benDiag?.path}`);
@@ -210,6 +236,7 @@ async function main(): Promise<void> {
       'Ben underruns': underruns,
       // Since Ben's audio started (before the path settled): start-up glitches show here.
       'Ben underruns since start': benDiag?.underruns ?? NaN,
+      ...breakdown,
       'Ann encoder': annDiag?.encoder,
       'link failures A/B': `${annDiag?.link.failures}/${benDiag?.link.failures}`,
     };

@@ -81,7 +81,7 @@ export function renderProtocolDoc(): string {
     'without reading it. Integers big-endian:',
     '',
     `- uplink frame: \`u8 ${VOICE_FRAME} | SFrame frame\`; end of a talk spurt: \`u8 ${VOICE_END}\`; at most ${LIMITS.maxVoicePacketBytes} bytes;`,
-    `- downlink, one packet per listener per 20 ms tick: \`u8 ${VOICE_BATCH} | u8 count | count × (u16 length | SFrame frame)\`.`,
+    `- downlink, one packet per listener per relay tick (every 10 ms, while there are frames for them): \`u8 ${VOICE_BATCH} | u8 count | count × (u16 length | SFrame frame)\`.`,
     '',
     'Receivers tell speakers apart by the SFrame key id (their MLS leaf), not by anything the server adds.',
     '',

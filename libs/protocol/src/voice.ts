@@ -6,7 +6,7 @@
  * Uplink, client → server, one packet per 20 ms frame:
  *   u8 type = 1 (frame) | SFrame ciphertext
  *   u8 type = 2 (end of talk spurt, nothing follows)
- * Downlink, server → client, one packet per listener per 20 ms tick:
+ * Downlink, server → client, one packet per listener per relay tick (every 10 ms, while there are frames for them):
  *   u8 type = 16 (batch) | u8 count | count × (u16 length | SFrame ciphertext)
  * The receiver finds the speaker in each frame's SFrame key id (their MLS leaf), never in the
  * relay's word.

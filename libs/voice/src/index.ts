@@ -5,5 +5,5 @@ export { VoiceSender, INNER_HEADER_BYTES } from './sender';
 export type { VoiceKeySource } from './sender';
 export { VoiceKeys, RETAIN_MS } from './keys';
 export type { VoiceGroup } from './keys';
-export { VoiceReceiver, unwrap } from './receiver';
+export { VoiceReceiver, VOICE_JITTER, unwrap } from './receiver';
 export type { VoiceReceiverOptions, VoiceReceiverStats, SpeakerLevel } from './receiver';

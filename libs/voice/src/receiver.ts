@@ -9,7 +9,7 @@
  */
 import { decodeVoiceBatch } from '@lemon/protocol';
 import { CryptoError, type SframeContext } from '@lemon/crypto-wasm';
-import { FRAME_SAMPLES, JitterBuffer, frameLevelDbfs, mixFrames, type MixSource, type VoiceDecoder } from '@lemon/audio';
+import { FRAME_SAMPLES, JitterBuffer, frameLevelDbfs, mixFrames, type JitterBufferOptions, type MixSource, type VoiceDecoder } from '@lemon/audio';
 import { INNER_HEADER_BYTES, keysOf, type VoiceKeySource } from './sender';
 
 export interface VoiceReceiverOptions {
@@ -23,6 +23,10 @@ export interface VoiceReceiverOptions {
   volumeOf?: (userId: string) => number;
   /** Told when a speaker's frame is played (for latency measurements and meters). */
   onPlayed?: (userId: string, seq: number, nowMs: number) => void;
+  /** Per-speaker jitter buffer settings (default VOICE_JITTER). */
+  jitter?: JitterBufferOptions;
+  /** Told when a speaker's frame has been decrypted and buffered (for latency measurements). */
+  onReceived?: (userId: string, seq: number, nowMs: number) => void;
 }
 
 export interface SpeakerLevel {
@@ -54,6 +58,13 @@ interface Speaker {
   seq: number | null;
   lastHeardMs: number;
 }
+
+/**
+ * The jitter buffer may go down to 10 ms of delay (its default floor is one frame): its target
+ * still rises at once to what measured jitter needs (95th percentile plus 10 ms), so the floor
+ * only matters on a steady link, where the pull cadence alone already adds up to one frame.
+ */
+export const VOICE_JITTER: JitterBufferOptions = Object.freeze({ minDelayMs: 10 });
 
 /** A speaker silent this long is forgotten (its decoder and buffer freed). */
 const FORGET_AFTER_MS = 30_000;
@@ -173,6 +184,7 @@ export class VoiceReceiver {
     speaker.seq = unwrap(speaker.seq, seq16);
     speaker.lastHeardMs = nowMs;
     speaker.jitter.push({ seq: speaker.seq, payload: decrypted.payload.subarray(INNER_HEADER_BYTES) }, nowMs);
+    this.options.onReceived?.(userId, speaker.seq, nowMs);
   }
 
   private speaker(leaf: number, userId: string): Speaker {
@@ -183,7 +195,7 @@ export class VoiceReceiver {
       speaker = undefined;
     }
     if (!speaker) {
-      const created: Speaker = { userId, epoch: -1, jitter: new JitterBuffer(), decoder: null, seq: null, lastHeardMs: 0 };
+      const created: Speaker = { userId, epoch: -1, jitter: new JitterBuffer(this.options.jitter ?? VOICE_JITTER), decoder: null, seq: null, lastHeardMs: 0 };
       speaker = created;
       this.speakers.set(leaf, created);
       this.options.makeDecoder().then(

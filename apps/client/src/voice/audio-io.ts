@@ -46,7 +46,7 @@ export class AudioIo {
   private underrunCount = 0;
 
   private constructor(private readonly events: AudioIoEvents) {
-    this.context = new AudioContext({ sampleRate: 48_000, latencyHint: 'interactive' });
+    this.context = new AudioContext({ sampleRate: 48_000, latencyHint: 0 });
     this.analyser = this.context.createAnalyser();
     this.analyser.fftSize = 8192;
   }

@@ -186,6 +186,12 @@ export class VoiceModel {
       makeDecoder: () => createOpusDecoder(),
       userAt: (leaf) => this.deps.chat.memberAt(leaf),
       volumeOf: (userId) => this.deps.settings().volumes[userId] ?? 1,
+      ...(this.onsets
+        ? {
+            onReceived: (_user: string, seq: number) => this.onsets?.frameReceived(seq, wallClockMs()),
+            onPlayed: (_user: string, seq: number) => this.onsets?.framePlayed(seq),
+          }
+        : {}),
     });
     this.keyTimer = setInterval(() => this.updateKeys(), KEY_CHECK_MS);
     this.updateKeys();
@@ -224,7 +230,7 @@ export class VoiceModel {
   private onFrame(samples: Float32Array): void {
     const sender = this.sender;
     if (!sender) return;
-    if (this.onsets && this.io) this.onsets.capture(samples, wallClockMs(), this.io.sampleRate);
+    const onset = this.onsets && this.io ? this.onsets.capture(samples, wallClockMs(), this.io.sampleRate) : false;
     const level = frameLevelDbfs(samples);
     if (++this.levelCount % LEVEL_EVERY_FRAMES === 0) this.setInputLevel(level);
     const s = this.deps.settings();
@@ -242,7 +248,10 @@ export class VoiceModel {
       this.sendChain = this.sendChain
         .then(() => sender.frame(samples))
         .then((packet) => {
-          if (packet && this.sender === sender && this.link.send(packet)) this.framesSent += 1;
+          if (packet && this.sender === sender && this.link.send(packet)) {
+            this.framesSent += 1;
+            if (onset) this.onsets?.sentOnset(wallClockMs());
+          }
         })
         .catch(() => undefined);
     } else if (change === 'close') {
@@ -259,7 +268,8 @@ export class VoiceModel {
     const out = new Float32Array(FRAME_SAMPLES);
     // Deafened: the server sends nothing, but what is still buffered is not played either.
     if (receiver && !this.deps.self()?.deafened) receiver.pull(performance.now(), out);
-    this.onsets?.play(out, wallClockMs() + (queuedSamples * 1000) / io.sampleRate + io.outputLatencyMs, io.sampleRate);
+    const now = wallClockMs();
+    this.onsets?.play(out, now, now + (queuedSamples * 1000) / io.sampleRate + io.outputLatencyMs, io.sampleRate);
     io.play(out);
   }
 }

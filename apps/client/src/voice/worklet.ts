@@ -9,7 +9,7 @@
 //   at 48 kHz, so the browser has already resampled whatever rate the device gives) and
 //   posts each frame, transferred, to the page.
 // - 'lemon-playout' plays frames the page posts, asking for the next one whenever less than
-//   PLAYOUT_TARGET_SAMPLES are queued: the audio clock, not a page timer, paces playout, so
+//   PLAYOUT_LOW_WATER samples are queued: the audio clock, not a page timer, paces playout, so
 //   the two can never drift apart. An empty queue plays silence and is counted.
 
 export const CAPTURE_PROCESSOR = 'lemon-capture';
@@ -27,9 +27,10 @@ declare function registerProcessor(name: string, processor: new () => AudioWorkl
 
 function voiceWorkletModule(): void {
   const FRAME = 960;
-  // One frame plus two render quanta: enough to ride out the page answering a little late,
-  // little enough to add ~23 ms at most.
-  const PLAYOUT_TARGET_SAMPLES = FRAME + 256;
+  // The next frame is asked for when less than this is left to play (counting frames already
+  // asked for): four render quanta, ~10.7 ms for the page to answer. On average the queue then
+  // holds this plus half a frame (~21 ms).
+  const PLAYOUT_LOW_WATER = 512;
   // Frames queued beyond this are dropped (the page fell behind and then caught up at once).
   const PLAYOUT_MAX_FRAMES = 4;
 
@@ -97,8 +98,8 @@ function voiceWorkletModule(): void {
           this.port.postMessage({ kind: 'underrun', count: this.underruns });
         }
       }
-      // Ask for as many frames as keep the queue at its target; never more than two at once.
-      while (this.queued + this.asked * FRAME < PLAYOUT_TARGET_SAMPLES && this.asked < 2) {
+      // Ask for as many frames as keep the queue above its low water; never more than two at once.
+      while (this.queued + this.asked * FRAME < PLAYOUT_LOW_WATER && this.asked < 2) {
         this.port.postMessage({ kind: 'need', queued: this.queued + this.asked * FRAME });
         this.asked += 1;
       }

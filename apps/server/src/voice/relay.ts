@@ -4,10 +4,10 @@
  * - who may be heard: a present sender, in a channel with voice on, not muted, within their
  *   channel's bitrate (a flooding sender is cut down to it);
  * - who hears: the others in that channel who are not deafened and chose a voice path;
- * - when: everything for one listener in one 20 ms tick leaves as one packet (one send per
+ * - when: everything for one listener in one tick (10 ms) leaves as one packet (one send per
  *   listener per tick, however many people talk — per-frame sends collapse at a few talkers);
  * - who is talking: start on the first frame, stop on an end marker or after a short silence.
- * Time comes in as arguments; the host calls tick() every 20 ms. No sockets in here: packets
+ * Time comes in as arguments; the host calls tick() every TICK_MS. No sockets in here: packets
  * go out through the `send` function the host gives.
  */
 import { ErrorCode, MAX_BATCH_FRAMES, ProtocolError, decodeVoiceUplink, encodeVoiceBatch, type User } from '@lemon/protocol';
