@@ -67,6 +67,8 @@ export interface JitterBufferOptions {
   readonly minDelayMs?: number;
   /** Highest target delay; jitter beyond it is paid for with late frames. Default 200 ms. */
   readonly maxDelayMs?: number;
+  /** Headroom above the measured jitter's 95th percentile. Default 10 ms. */
+  readonly safetyMs?: number;
   /** Most frames held at once (memory bound). Default 50 (1 s). */
   readonly maxFrames?: number;
   /** Most consecutive concealed frames before falling silent. Default 5 (100 ms). */
@@ -106,9 +108,13 @@ export interface JitterBufferStats {
   playing: boolean;
 }
 
+/** Default headroom above the percentile, for estimation noise and uneven pull timing. */
+const SAFETY_MS = 10;
+
 const DEFAULTS = {
   initialDelayMs: 2 * FRAME_MS,
   minDelayMs: FRAME_MS,
+  safetyMs: SAFETY_MS,
   maxDelayMs: 10 * FRAME_MS,
   maxFrames: 50,
   maxConcealFrames: 5,
@@ -126,8 +132,6 @@ const DEFAULTS = {
 const HISTORY_FRAMES = 100;
 /** Share of recent frames that should arrive in time; the rest are concealed. */
 const ON_TIME_QUANTILE = 0.95;
-/** Headroom above the percentile, for estimation noise and uneven pull timing. */
-const SAFETY_MS = 10;
 /**
  * The target rises at once (late frames are audible now) but falls at most this
  * fast, so one calm second after a bad one does not throw the headroom away.
@@ -157,6 +161,7 @@ const SILENCE: PullResult = Object.freeze({ kind: 'silence' });
 export class JitterBuffer {
   private readonly initialDelayMs: number;
   private readonly minDelayMs: number;
+  private readonly safetyMs: number;
   private readonly maxDelayMs: number;
   private readonly capacity: number;
   private readonly maxConcealFrames: number;
@@ -217,6 +222,7 @@ export class JitterBuffer {
     if (!(o.minDelayMs > 0 && o.minDelayMs <= o.initialDelayMs && o.initialDelayMs <= o.maxDelayMs)) {
       throw new RangeError('JitterBuffer: need 0 < minDelayMs <= initialDelayMs <= maxDelayMs');
     }
+    if (!(o.safetyMs >= 0 && o.safetyMs <= o.maxDelayMs)) throw new RangeError('JitterBuffer: need 0 <= safetyMs <= maxDelayMs');
     if (!Number.isInteger(o.maxFrames) || o.maxFrames < 2) throw new RangeError('JitterBuffer: maxFrames must be an integer >= 2');
     if (!Number.isInteger(o.maxConcealFrames) || o.maxConcealFrames < 0) {
       throw new RangeError('JitterBuffer: maxConcealFrames must be a non-negative integer');
@@ -227,6 +233,7 @@ export class JitterBuffer {
     this.initialDelayMs = o.initialDelayMs;
     this.minDelayMs = o.minDelayMs;
     this.maxDelayMs = o.maxDelayMs;
+    this.safetyMs = o.safetyMs;
     this.capacity = o.maxFrames;
     this.maxConcealFrames = o.maxConcealFrames;
     this.restartJumpFrames = o.restartJumpFrames;
@@ -470,7 +477,7 @@ export class JitterBuffer {
     }
 
     // Rise at once to what recent arrivals need, otherwise ease down.
-    const wanted = this.minOffset + this.jitterMs + SAFETY_MS;
+    const wanted = this.minOffset + this.jitterMs + this.safetyMs;
     const decayed = this.targetOffset - (TARGET_DECAY_MS_PER_S * elapsed) / 1000;
     this.targetOffset = Math.max(wanted, decayed);
     this.targetOffset = Math.min(

@@ -64,7 +64,7 @@ interface Speaker {
  * still rises at once to what measured jitter needs (95th percentile plus 10 ms), so the floor
  * only matters on a steady link, where the pull cadence alone already adds up to one frame.
  */
-export const VOICE_JITTER: JitterBufferOptions = Object.freeze({ minDelayMs: 10 });
+export const VOICE_JITTER: JitterBufferOptions = Object.freeze({ minDelayMs: 10, safetyMs: 5 });
 
 /** A speaker silent this long is forgotten (its decoder and buffer freed). */
 const FORGET_AFTER_MS = 30_000;
