@@ -100,6 +100,24 @@ function expectConservation(s: JitterBufferStats): void {
 // (separately tested) adaptation, which on a perfect network would ease down to 20 ms.
 const PINNED_40: JitterBufferOptions = { minDelayMs: 40, initialDelayMs: 40, maxDelayMs: 40 };
 
+describe('JitterBuffer: headroom', () => {
+  it('keeps its target at the jitter percentile plus safetyMs, floored at minDelayMs', () => {
+    // Seeded jitter of 0-8 ms: the 95th percentile lies just under 8 ms above the fastest.
+    const jittery = (safetyMs: number) => {
+      const rand = prng(7);
+      const h = new Harness(new JitterBuffer({ minDelayMs: 5, safetyMs }), stream(0, 400, 0, () => 30 + rand() * 8));
+      h.run(5, 400);
+      return h.jb.stats();
+    };
+    const tight = jittery(2);
+    const roomy = jittery(10);
+    expect(tight.targetDelayMs).toBeGreaterThan(7 + 2 - 1);
+    expect(tight.targetDelayMs).toBeLessThan(8 + 2 + 1);
+    expect(roomy.targetDelayMs - tight.targetDelayMs).toBeCloseTo(8, 0);
+    expect(tight.droppedLate).toBe(0);
+  });
+});
+
 describe('JitterBuffer: playout basics', () => {
   it('starts once the first frame has waited the initial 40 ms, then plays every frame in order', () => {
     const h = new Harness(new JitterBuffer(PINNED_40), stream(0, 300, 0, () => 30));
@@ -228,6 +246,7 @@ describe('JitterBuffer: playout basics', () => {
     expect(() => new JitterBuffer({ minDelayMs: 0 })).toThrow(RangeError);
     expect(() => new JitterBuffer({ initialDelayMs: 300 })).toThrow(RangeError);
     expect(() => new JitterBuffer({ maxFrames: 1 })).toThrow(RangeError);
+    expect(() => new JitterBuffer({ safetyMs: -1 })).toThrow(RangeError);
     expect(() => new JitterBuffer({ maxFrames: 50, restartJumpFrames: 10 })).toThrow(RangeError);
   });
 });
