@@ -118,6 +118,23 @@ describe('JitterBuffer: headroom', () => {
   });
 });
 
+describe('JitterBuffer: when an idle playout may start', () => {
+  it('says when buffered frames become playable, and pulling then starts them', () => {
+    const jb = new JitterBuffer(PINNED_40);
+    expect(jb.playableAt(0)).toBeNull();
+    jb.push({ seq: 0, payload: payloadOf(0) }, 30);
+    const at = jb.playableAt(31);
+    expect(at).toBeCloseTo(70, 6);
+    expect(jb.pull(at! - 1).kind).toBe('silence');
+    expect(jb.isPlaying).toBe(false);
+    expect(jb.pull(at!)).toMatchObject({ kind: 'frame', seq: 0 });
+    expect(jb.isPlaying).toBe(true);
+    // While playing, the playout's phase is the stream's: nothing to line up.
+    jb.push({ seq: 1, payload: payloadOf(1) }, 50);
+    expect(jb.playableAt(60)).toBeNull();
+  });
+});
+
 describe('JitterBuffer: playout basics', () => {
   it('starts once the first frame has waited the initial 40 ms, then plays every frame in order', () => {
     const h = new Harness(new JitterBuffer(PINNED_40), stream(0, 300, 0, () => 30));

@@ -400,6 +400,22 @@ export class JitterBuffer {
     this.epoch = undefined;
   }
 
+  /** Whether a stream is being played (frames or concealment), as opposed to (re)buffering. */
+  get isPlaying(): boolean {
+    return this.playing;
+  }
+
+  /**
+   * While (re)buffering with frames at hand: the time (caller's clock) from which pull() starts
+   * playing them; null while playing or empty. An idle playout can line its next pull up with
+   * it instead of starting the talk spurt up to a frame late.
+   */
+  playableAt(nowMs: number): number | null {
+    if (this.playing || this.count === 0) return null;
+    this.updateTarget(nowMs);
+    return Number.isNaN(this.targetOffset) ? null : this.lowSeq * FRAME_MS + this.targetOffset;
+  }
+
   stats(): JitterBufferStats {
     return {
       ...this.counters,

@@ -126,6 +126,22 @@ export class VoiceReceiver {
     return heard;
   }
 
+  /**
+   * While nobody is being played: how long until a buffered talk spurt may start (ms, ≥ 0);
+   * null while someone plays (the playout's phase is theirs) or nothing waits. The playout can
+   * then play only that much silence, so the spurt starts on time instead of up to a frame late.
+   */
+  idleWaitMs(nowMs: number): number | null {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const speaker of this.speakers.values()) {
+      if (speaker.jitter.isPlaying) return null;
+      if (!speaker.decoder) continue;
+      const at = speaker.jitter.playableAt(nowMs);
+      if (at !== null) soonest = Math.min(soonest, at);
+    }
+    return Number.isFinite(soonest) ? Math.max(0, soonest - nowMs) : null;
+  }
+
   /** Call after moving the SframeContext to a new epoch: frames that came early are tried again. */
   epochChanged(nowMs: number): void {
     this.expireEarly(nowMs);

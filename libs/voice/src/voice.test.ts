@@ -227,6 +227,25 @@ describe('voice engine', () => {
     expect(keys.current()).not.toBe(first);
   });
 
+  it('tells an idle playout when a talk spurt is due, so it can start then instead of at the next frame', async () => {
+    const [alice, bob] = group(2);
+    const sender = new VoiceSender(await createOpusEncoder(), alice!.sframe);
+    const bobHears = receiverFor(bob!);
+    const out = new Float32Array(FRAME_SAMPLES);
+    expect(bobHears.idleWaitMs(0)).toBeNull();
+    const frames = [...sineFrames(440, 0.2, 0.5)];
+    bobHears.receive(relay([await sender.frame(frames[0]!)]), 1000);
+    await codecLoaded();
+    const wait = bobHears.idleWaitMs(1001);
+    expect(wait).not.toBeNull();
+    expect(wait!).toBeGreaterThan(0);
+    // Not yet due: silence; due: the spurt starts, and from then on the phase is the stream's.
+    expect(bobHears.pull(1001 + wait! - 1, out)).toEqual([]);
+    expect(bobHears.pull(1001 + wait!, out).map((l) => l.userId)).toEqual([alice!.userId]);
+    bobHears.receive(relay([await sender.frame(frames[1]!)]), 1020);
+    expect(bobHears.idleWaitMs(1021)).toBeNull();
+  });
+
   it('unwraps 16-bit sequence numbers across the wrap, either way', () => {
     expect(unwrap(null, 5)).toBe(5);
     expect(unwrap(65_534, 1)).toBe(65_537);

@@ -19,9 +19,10 @@ export interface AudioIoEvents {
   frame: (samples: Float32Array) => void;
   /**
    * The playout worklet wants the next 20 ms frame: answer with `play()`. It starts playing
-   * after `queuedSamples` more samples (plus the output latency).
+   * after `queuedSamples` more samples (plus the output latency); the worklet asks again once
+   * fewer than `lowWater` samples are left.
    */
-  need: (queuedSamples: number) => void;
+  need: (queuedSamples: number, lowWater: number) => void;
 }
 
 export class MicrophoneError extends Error {
@@ -58,7 +59,7 @@ export class AudioIo {
       await io.context.audioWorklet.addModule(voiceWorkletUrl());
       const playout = new AudioWorkletNode(io.context, PLAYOUT_PROCESSOR, { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
       playout.port.onmessage = (event: MessageEvent<PlayoutMessage>) => {
-        if (event.data.kind === 'need') io.events.need(event.data.queued);
+        if (event.data.kind === 'need') io.events.need(event.data.queued, event.data.lowWater);
         else io.underrunCount = event.data.count;
       };
       playout.connect(io.analyser);
@@ -97,7 +98,7 @@ export class AudioIo {
     return this.context.resume();
   }
 
-  /** Plays one 20 ms frame (answers a `need`); the array is transferred. */
+  /** Plays one 20 ms frame, or a shorter stretch of silence (answers a `need`); transferred. */
   play(frame: Float32Array): void {
     this.playout?.port.postMessage(frame, [frame.buffer]);
   }

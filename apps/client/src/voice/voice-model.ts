@@ -4,7 +4,7 @@
 // WebSocket) is the session's VoiceLink; the keys follow the channel's MLS group.
 // Views read the accessors and call the actions; only this module touches audio and links.
 import { batch, createSignal, type Accessor } from 'solid-js';
-import { FRAME_SAMPLES, createOpusDecoder, createOpusEncoder, createWebCodecsOpusEncoder, frameLevelDbfs, webCodecsOpusSupported, type VoiceEncoder } from '@lemon/audio';
+import { FRAME_MS, FRAME_SAMPLES, createOpusDecoder, createOpusEncoder, createWebCodecsOpusEncoder, frameLevelDbfs, webCodecsOpusSupported, type VoiceEncoder } from '@lemon/audio';
 import type { ChatClient } from '@lemon/chat';
 import type { User } from '@lemon/protocol';
 import { VoiceLink, type Session, type VoiceLinkPath, type VoiceLinkStats } from '@lemon/session';
@@ -39,6 +39,8 @@ export interface VoiceDiagnostics {
 
 /** How often the keys are checked against the channel group besides its own events. */
 const KEY_CHECK_MS = 250;
+/** A talk spurt due this soon starts now: less than one 128-sample render quantum. */
+const EARLY_PULL_MS = 2.5;
 /** The level meter moves every this many frames (60 ms), enough for the eye. */
 const LEVEL_EVERY_FRAMES = 3;
 
@@ -164,7 +166,7 @@ export class VoiceModel {
     let io: AudioIo | null = null;
     let encoder: VoiceEncoder | null = null;
     try {
-      io = await AudioIo.open({ frame: (samples) => this.onFrame(samples), need: (queued) => this.onNeed(queued) });
+      io = await AudioIo.open({ frame: (samples) => this.onFrame(samples), need: (queued, lowWater) => this.onNeed(queued, lowWater) });
       encoder = (await webCodecsOpusSupported({ bitrate: this.bitrate }).catch(() => false))
         ? await createWebCodecsOpusEncoder({ bitrate: this.bitrate }).catch(() => createOpusEncoder({ bitrate: this.bitrate }))
         : await createOpusEncoder({ bitrate: this.bitrate });
@@ -261,13 +263,26 @@ export class VoiceModel {
     }
   }
 
-  private onNeed(queuedSamples: number): void {
+  private onNeed(queuedSamples: number, lowWater: number): void {
     const io = this.io;
     const receiver = this.receiver;
     if (!io) return;
+    const deafened = this.deps.self()?.deafened ?? false;
+    const nowMs = performance.now();
+    // Nobody playing and a talk spurt due within the next frame: play only the silence before
+    // it, sized so the worklet asks again just when it is due, rather than starting it at the
+    // next 20 ms boundary.
+    const wait = receiver && !deafened ? receiver.idleWaitMs(nowMs) : null;
+    if (wait !== null && wait > EARLY_PULL_MS && wait < FRAME_MS) {
+      const silence = Math.ceil((wait * io.sampleRate) / 1000) + Math.max(0, lowWater - queuedSamples);
+      io.play(new Float32Array(silence));
+      return;
+    }
     const out = new Float32Array(FRAME_SAMPLES);
     // Deafened: the server sends nothing, but what is still buffered is not played either.
-    if (receiver && !this.deps.self()?.deafened) receiver.pull(performance.now(), out);
+    // A spurt due in less than EARLY_PULL_MS is pulled as if due now (a render quantum early).
+    const early = wait !== null && wait <= EARLY_PULL_MS ? wait : 0;
+    if (receiver && !deafened) receiver.pull(nowMs + early, out);
     const now = wallClockMs();
     this.onsets?.play(out, now, now + (queuedSamples * 1000) / io.sampleRate + io.outputLatencyMs, io.sampleRate);
     io.play(out);

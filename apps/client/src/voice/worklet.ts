@@ -16,8 +16,11 @@ export const CAPTURE_PROCESSOR = 'lemon-capture';
 export const PLAYOUT_PROCESSOR = 'lemon-playout';
 
 /** Messages from the playout processor to the page. */
-/** `queued`: samples still to play before the frame asked for (to time what is heard). */
-export type PlayoutMessage = { kind: 'need'; queued: number } | { kind: 'underrun'; count: number };
+/**
+ * `queued`: samples still to play before the frame asked for (to time what is heard);
+ * `lowWater`: the next request comes once fewer than this many samples are queued.
+ */
+export type PlayoutMessage = { kind: 'need'; queued: number; lowWater: number } | { kind: 'underrun'; count: number };
 
 // Worklet globals, declared here for the type checker only (this module is not a worklet).
 declare class AudioWorkletProcessor {
@@ -100,7 +103,7 @@ function voiceWorkletModule(): void {
       }
       // Ask for as many frames as keep the queue above its low water; never more than two at once.
       while (this.queued + this.asked * FRAME < PLAYOUT_LOW_WATER && this.asked < 2) {
-        this.port.postMessage({ kind: 'need', queued: this.queued + this.asked * FRAME });
+        this.port.postMessage({ kind: 'need', queued: this.queued + this.asked * FRAME, lowWater: PLAYOUT_LOW_WATER });
         this.asked += 1;
       }
       for (let c = 1; c < (outputs[0]?.length ?? 0); c++) outputs[0]![c]!.set(out);
