@@ -24,13 +24,13 @@
  * Build first: npx nx run client:build && npx nx run server:build
  * Run: node tools/bench/run.mjs voice-browser [--seconds 15] [--cpu-seconds 10] [--speakers 3]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatFrames, sineFrames, wavFile } from '@lemon/audio';
-import { clientFileUrl, launchProfile, makeProfileDir, removeProfileDirs, removeTempDirs, startServerProcess, type PersistentProfile, type ServerProcess } from '@lemon/testing';
+import { removeProfileDirs, removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
 import type { Page } from 'playwright-core';
-import { connect, openClient, WAIT, type ClientPage } from '../../apps/client/e2e/helpers';
+import { launchVoicePerson, type VoicePerson } from '../../apps/client/e2e/helpers';
 import { saveResults } from './common';
 
 function parseArgs(argv: string[]) {
@@ -92,9 +92,8 @@ function pulseWav(): Uint8Array {
 const silenceWav = () => wavFile(new Float32Array(SAMPLE_RATE * 10));
 const toneWav = (hz: number) => wavFile(concatFrames(sineFrames(hz, 10, 0.3)));
 
-interface Person extends ClientPage {
+interface Person extends VoicePerson {
   name: string;
-  profile: PersistentProfile;
 }
 
 const readOnsets = (page: Page): Promise<Onsets> =>
@@ -135,22 +134,8 @@ async function main(): Promise<void> {
   const log = (text: string) => process.stderr.write(`voice-browser [${((Date.now() - t0) / 1000).toFixed(0)} s]: ${text}\n`);
 
   async function person(name: string, micFile: string, options: { blockUdp?: boolean } = {}): Promise<Person> {
-    const dir = makeProfileDir();
-    if (options.blockUdp) {
-      mkdirSync(join(dir, 'Default'));
-      writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp' } }));
-    }
-    const profile = await launchProfile(dir, {
-      args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${micFile}`, '--autoplay-policy=no-user-gesture-required'],
-    });
-    const client = await openClient(profile.context, `${clientFileUrl()}?voice-debug=1`);
-    const p: Person = { ...client, name, profile };
+    const p: Person = { ...(await launchVoicePerson({ name, micFile, port: server!.port, ...options })), name };
     people.push(p);
-    await connect(client.page, { port: server!.port, nickname: name });
-    await client.page.getByTestId('voice-settings-button').click();
-    for (const id of ['echo-input', 'noise-input', 'gain-input']) await client.page.getByTestId(id).uncheck();
-    await client.page.keyboard.press('Escape');
-    await client.page.getByTestId('voice-settings-dialog').waitFor({ ...WAIT, state: 'detached' });
     return p;
   }
 

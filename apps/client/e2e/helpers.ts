@@ -1,6 +1,8 @@
 // Shared steps for the browser tests: open the client, connect, find things in the tree.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { clientFileUrl, collectConsoleErrors, type ConsoleProblems } from '@lemon/testing';
+import { clientFileUrl, collectConsoleErrors, launchProfile, makeProfileDir, type ConsoleProblems, type PersistentProfile } from '@lemon/testing';
 
 export {
   CLIENT_HTML,
@@ -101,3 +103,38 @@ export async function renameSelf(page: Page, name: string): Promise<void> {
 
 /** Console messages a healthy page may still print (none so far). */
 export const ALLOWED_CONSOLE: RegExp[] = [];
+
+export interface VoicePerson extends ClientPage {
+  profile: PersistentProfile;
+}
+
+/**
+ * Someone who talks: their own Chromium (the fake microphone file is per process) playing
+ * `micFile`, connected with `?voice-debug=1` (window.lemonVoiceDebug), with echo cancellation,
+ * noise suppression and auto gain turned off through the voice settings a person would use — a
+ * steady test tone or pulse is what they exist to remove. `blockUdp` sets the browser's own
+ * WebRTC policy to "no UDP unless proxied" (there is no proxy), as on a network that blocks UDP:
+ * no ICE candidate can be gathered at all.
+ */
+export async function launchVoicePerson(options: { name: string; micFile: string; port: number; blockUdp?: boolean }): Promise<VoicePerson> {
+  const dir = makeProfileDir();
+  if (options.blockUdp) {
+    mkdirSync(join(dir, 'Default'));
+    writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp' } }));
+  }
+  const profile = await launchProfile(dir, {
+    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${options.micFile}`, '--autoplay-policy=no-user-gesture-required'],
+  });
+  try {
+    const client = await openClient(profile.context, `${clientFileUrl()}?voice-debug=1`);
+    await connect(client.page, { port: options.port, nickname: options.name });
+    await client.page.getByTestId('voice-settings-button').click();
+    for (const id of ['echo-input', 'noise-input', 'gain-input']) await client.page.getByTestId(id).uncheck();
+    await client.page.keyboard.press('Escape');
+    await client.page.getByTestId('voice-settings-dialog').waitFor({ ...WAIT, state: 'detached' });
+    return { ...client, profile };
+  } catch (error) {
+    await profile.close();
+    throw error;
+  }
+}

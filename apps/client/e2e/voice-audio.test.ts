@@ -4,14 +4,14 @@
 // (an analyser after the mixer), see the other's talking light, and stop hearing them when
 // they mute, turn each other down or switch to push-to-talk. Then the same with UDP blocked
 // for WebRTC: voice falls back to the WebSocket.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { concatFrames, sineFrames, wavFile } from '@lemon/audio';
-import { makeProfileDir, removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
+import { removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
 import type { Page } from 'playwright-core';
-import { clientFileUrl, connect, launchProfile, openClient, removeProfileDirs, userItem, WAIT, type ClientPage, type PersistentProfile } from './helpers';
+import { launchVoicePerson, removeProfileDirs, userItem, WAIT, type ClientPage, type PersistentProfile } from './helpers';
 
 /** Audio takes a while to settle on a busy machine (worklets, codecs, ICE): bounded, never slept. */
 const HEAR = { timeout: 45_000, polling: 100 } as const;
@@ -36,30 +36,11 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/**
- * One person: their own Chromium (the fake microphone file is per process) playing a tone.
- * `blockUdp` sets the browser's own WebRTC policy to "no UDP unless proxied" (there is no
- * proxy), as on a network that blocks UDP: no ICE candidate can be gathered at all.
- */
+/** One person talking with their own tone. */
 async function person(name: string, hz: number, options: { blockUdp?: boolean } = {}): Promise<ClientPage> {
-  const dir = makeProfileDir();
-  if (options.blockUdp) {
-    mkdirSync(join(dir, 'Default'));
-    writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ webrtc: { ip_handling_policy: 'disable_non_proxied_udp' } }));
-  }
-  const profile = await launchProfile(dir, {
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${join(audioDir, `${hz}.wav`)}`, '--autoplay-policy=no-user-gesture-required'],
-  });
-  profiles.push(profile);
-  const client = await openClient(profile.context, `${clientFileUrl()}?voice-debug=1`);
-  await connect(client.page, { port: server.port, nickname: name });
-  // A steady test tone is what noise suppression and auto gain exist to remove: turn them off
-  // (and echo cancellation), through the settings a person would use.
-  await client.page.getByTestId('voice-settings-button').click();
-  for (const id of ['echo-input', 'noise-input', 'gain-input']) await client.page.getByTestId(id).uncheck();
-  await client.page.keyboard.press('Escape');
-  await client.page.getByTestId('voice-settings-dialog').waitFor({ ...WAIT, state: 'detached' });
-  return client;
+  const p = await launchVoicePerson({ name, micFile: join(audioDir, `${hz}.wav`), port: server.port, ...options });
+  profiles.push(p.profile);
+  return p;
 }
 
 /** Waits until the page's speaker plays `hz` (±12 Hz) clearly above silence. */
