@@ -11,7 +11,7 @@ import { initCryptoFromFile } from '@lemon/crypto-wasm/node';
 import { concatFrames, sineFrames, wavFile } from '@lemon/audio';
 import { removeTempDirs, startServerProcess, type ServerProcess } from '@lemon/testing';
 import type { Page } from 'playwright-core';
-import { launchVoicePerson, removeProfileDirs, userItem, WAIT, type ClientPage, type PersistentProfile } from './helpers';
+import { channelRow, createChannelViaMenu, launchVoicePerson, removeProfileDirs, userInChannel, userItem, WAIT, type ClientPage, type PersistentProfile } from './helpers';
 
 /** Audio takes a while to settle on a busy machine (worklets, codecs, ICE): bounded, never slept. */
 const HEAR = { timeout: 45_000, polling: 100 } as const;
@@ -115,6 +115,26 @@ describe('voice in the browser', () => {
     expect((stats as { received: { decrypted: number } }).received.decrypted).toBeGreaterThan(0);
     expect(ann.problems.unexpected()).toEqual([]);
     expect(ben.problems.unexpected()).toEqual([]);
+    await Promise.all(profiles.splice(0).map((p) => p.close()));
+  });
+
+  it('voice follows the channel: who moves away is no longer heard, and is heard again under the new group keys', async () => {
+    const eve = await person('Eve', 440);
+    const fay = await person('Fay', 880);
+    await Promise.all([hears(eve.page, 880), hears(fay.page, 440)]);
+
+    // Fay moves to a new channel: neither hears the other any more.
+    await createChannelViaMenu(fay.page, { name: 'Side Room' });
+    await channelRow(fay.page, 'Side Room').dblclick();
+    await userInChannel(eve.page, 'Fay', 'Side Room').waitFor(WAIT);
+    await Promise.all([silent(eve.page), silent(fay.page)]);
+
+    // Eve follows: a new MLS group for the two of them, and the tones come back.
+    await channelRow(eve.page, 'Side Room').dblclick();
+    await userInChannel(fay.page, 'Eve', 'Side Room').waitFor(WAIT);
+    await Promise.all([hears(eve.page, 880), hears(fay.page, 440)]);
+    expect(eve.problems.unexpected()).toEqual([]);
+    expect(fay.problems.unexpected()).toEqual([]);
     await Promise.all(profiles.splice(0).map((p) => p.close()));
   });
 
