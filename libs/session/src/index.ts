@@ -9,5 +9,5 @@ export { SOCKET_OPEN } from './socket';
 export type { SocketLike, SocketFactory } from './socket';
 export { KEY_PACKAGE_TARGET, topUpKeyPackages, keepKeyPackagesStocked, claimKeyPackage } from './key-packages';
 export type { KeyPackageSource, KeyPackageSession, TopUpResult, KeyPackageKeeper, KeepStockedOptions } from './key-packages';
-export { VoiceLink, DEFAULT_UPGRADE_TIMEOUT_MS, DEFAULT_RETRY_DATA_CHANNEL_MS } from './voice-link';
+export { VoiceLink, DEFAULT_UPGRADE_TIMEOUT_MS, DEFAULT_RETRY_DATA_CHANNEL_MS, DEFAULT_FIRST_RETRY_MS } from './voice-link';
 export type { VoiceLinkOptions, VoiceLinkEvents, VoiceLinkPath, VoiceLinkStats, PeerConnectionLike, DataChannelLike, IceCandidateLike } from './voice-link';

@@ -102,7 +102,7 @@ class FakePeer implements PeerConnectionLike {
 /** Lets pending promise callbacks run (fake timers do not advance). */
 const settle = () => jest.advanceTimersByTimeAsync(0);
 
-function setUp(options: { upgradeTimeoutMs?: number; retryDataChannelMs?: number; noPeer?: boolean } = {}) {
+function setUp(options: { upgradeTimeoutMs?: number; retryDataChannelMs?: number; firstRetryMs?: number; noPeer?: boolean } = {}) {
   const session = new FakeSession();
   const peers: FakePeer[] = [];
   const link = new VoiceLink({
@@ -116,6 +116,7 @@ function setUp(options: { upgradeTimeoutMs?: number; retryDataChannelMs?: number
         },
     upgradeTimeoutMs: options.upgradeTimeoutMs ?? 1_000,
     retryDataChannelMs: options.retryDataChannelMs ?? 10_000,
+    firstRetryMs: options.firstRetryMs ?? options.retryDataChannelMs ?? 10_000,
   });
   const paths: VoiceLinkPath[] = [];
   link.on('path', (p) => paths.push(p));
@@ -244,6 +245,20 @@ describe('VoiceLink', () => {
     expect(link.path).toBe('datachannel');
     expect(link.send(new Uint8Array([9]))).toBe(true);
     expect(channel.sent).toHaveLength(1);
+  });
+
+  it('retries sooner after the first failure in a row, then at the retry interval', async () => {
+    const { peers, link } = setUp({ upgradeTimeoutMs: 1_000, retryDataChannelMs: 10_000, firstRetryMs: 2_000 });
+    link.start();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(peers).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(peers).toHaveLength(2);
+    // The second attempt fails too: now the long wait.
+    await jest.advanceTimersByTimeAsync(1_000 + 9_999);
+    expect(peers).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(peers).toHaveLength(3);
   });
 
   it.each([

@@ -68,6 +68,11 @@ export interface VoiceLinkOptions {
   upgradeTimeoutMs?: number;
   /** Wait after a failed or lost data channel before trying again. Default 30000 ms. */
   retryDataChannelMs?: number;
+  /**
+   * The wait after the first failure in a row, shorter: one failure is often a busy moment (or
+   * a network change), not a network that blocks UDP. Default 3000 ms.
+   */
+  firstRetryMs?: number;
 }
 
 export type VoiceLinkEvents = {
@@ -89,6 +94,7 @@ export interface VoiceLinkStats {
 
 export const DEFAULT_UPGRADE_TIMEOUT_MS = 5_000;
 export const DEFAULT_RETRY_DATA_CHANNEL_MS = 30_000;
+export const DEFAULT_FIRST_RETRY_MS = 3_000;
 
 /** One data-channel attempt; replaced wholesale so late callbacks of an old one are ignored. */
 interface Attempt {
@@ -112,6 +118,9 @@ export class VoiceLink extends Emitter<VoiceLinkEvents> {
   private readonly createPeer: (() => PeerConnectionLike) | null;
   private readonly upgradeTimeoutMs: number;
   private readonly retryDataChannelMs: number;
+  private readonly firstRetryMs: number;
+  /** Failed attempts since the last upgrade. */
+  private failuresInRow = 0;
   private running = false;
   private currentPath: VoiceLinkPath = 'off';
   private attempt: Attempt | null = null;
@@ -133,6 +142,7 @@ export class VoiceLink extends Emitter<VoiceLinkEvents> {
     this.createPeer = options.createPeer;
     this.upgradeTimeoutMs = options.upgradeTimeoutMs ?? DEFAULT_UPGRADE_TIMEOUT_MS;
     this.retryDataChannelMs = options.retryDataChannelMs ?? DEFAULT_RETRY_DATA_CHANNEL_MS;
+    this.firstRetryMs = Math.min(options.firstRetryMs ?? DEFAULT_FIRST_RETRY_MS, this.retryDataChannelMs);
   }
 
   get path(): VoiceLinkPath {
@@ -344,6 +354,7 @@ export class VoiceLink extends Emitter<VoiceLinkEvents> {
     if (attempt.timer) clearTimeout(attempt.timer);
     attempt.timer = null;
     this.counters.upgrades++;
+    this.failuresInRow = 0;
     this.tellServer('datachannel');
     this.setPath('datachannel');
   }
@@ -362,10 +373,14 @@ export class VoiceLink extends Emitter<VoiceLinkEvents> {
 
   private scheduleRetry(): void {
     if (!this.running || !this.createPeer || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.tryDataChannel();
-    }, this.retryDataChannelMs);
+    this.failuresInRow++;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.tryDataChannel();
+      },
+      this.failuresInRow === 1 ? this.firstRetryMs : this.retryDataChannelMs,
+    );
   }
 
   private clearRetry(): void {

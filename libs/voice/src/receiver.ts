@@ -60,9 +60,10 @@ interface Speaker {
 }
 
 /**
- * The jitter buffer may go down to 10 ms of delay (its default floor is one frame): its target
- * still rises at once to what measured jitter needs (95th percentile plus 10 ms), so the floor
- * only matters on a steady link, where the pull cadence alone already adds up to one frame.
+ * The jitter buffer may go down to 10 ms of delay (its default floor is one frame), with 5 ms of
+ * headroom above the measured jitter's 95th percentile (default 10): its target still rises at
+ * once to what measured jitter needs, so these only matter on a steady link. Measured in the
+ * voice-browser bench (docs/benchmarks.md).
  */
 export const VOICE_JITTER: JitterBufferOptions = Object.freeze({ minDelayMs: 10, safetyMs: 5 });
 

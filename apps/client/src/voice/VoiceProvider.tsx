@@ -1,4 +1,4 @@
-import { createContext, createEffect, createSignal, on, onCleanup, useContext, type Accessor, type JSX } from 'solid-js';
+import { createContext, createEffect, createMemo, createSignal, on, onCleanup, untrack, useContext, type Accessor, type JSX } from 'solid-js';
 import { LIMITS } from '@lemon/protocol';
 import { useConnection } from '../connection/ConnectionProvider';
 import { voiceDebugFromQuery } from '../connection/debug-options';
@@ -45,24 +45,30 @@ export function VoiceProvider(props: { children: JSX.Element }): JSX.Element {
     onCleanup(() => voice.close());
   });
 
+  // Voice is on while online in a channel with voice on. Only a change of that (or of the
+  // bitrate) reaches the model: after a failed start it waits for the next change, it does
+  // not retry in a loop.
+  const wanted = createMemo(
+    () => {
+      const self = connection.self();
+      const channel = self ? connection.world.channels[self.channelId] : undefined;
+      return { active: connection.phase() === 'online' && channel?.voice === true, bitrate: channel?.bitrate ?? LIMITS.voiceBitrateDefault, channelId: self?.channelId };
+    },
+    undefined,
+    { equals: (a, b) => a.active === b.active && a.bitrate === b.bitrate && a.channelId === b.channelId },
+  );
   createEffect(() => {
     const voice = model();
-    if (!voice) return;
-    const self = connection.self();
-    const channel = self ? connection.world.channels[self.channelId] : undefined;
-    voice.setActive(connection.phase() === 'online' && channel?.voice === true, channel?.bitrate ?? LIMITS.voiceBitrateDefault);
+    const { active, bitrate } = wanted();
+    if (voice) untrack(() => voice.setActive(active, bitrate));
   });
 
-  createEffect(
-    on(
-      () => {
-        const s = prefs.voice();
-        return [s.inputDeviceId, s.outputDeviceId, s.echoCancellation, s.noiseSuppression, s.autoGainControl];
-      },
-      () => void model()?.applyDevices(),
-      { defer: true },
-    ),
-  );
+  // Devices and processing: only when one of them changes (not the slider or a volume).
+  const devices = createMemo(() => {
+    const s = prefs.voice();
+    return JSON.stringify([s.inputDeviceId, s.outputDeviceId, s.echoCancellation, s.noiseSuppression, s.autoGainControl]);
+  });
+  createEffect(on(devices, () => void untrack(model)?.applyDevices(), { defer: true }));
 
   const onKey = (down: boolean) => (event: KeyboardEvent) => {
     const key = prefs.voice().pushKey;
@@ -72,8 +78,11 @@ export function VoiceProvider(props: { children: JSX.Element }): JSX.Element {
   };
   const keyDown = onKey(true);
   const keyUp = onKey(false);
-  // A key released while the window had no focus never sends keyup: stop talking on blur.
-  const blur = () => model()?.setPushed('key', false);
+  // A key or button released while the window had no focus is never seen: stop talking.
+  const blur = () => {
+    model()?.setPushed('key', false);
+    model()?.setPushed('button', false);
+  };
   // Browsers hold audio until the page is used; any click or key starts it.
   const resume = () => model()?.resumeAudio();
   window.addEventListener('keydown', keyDown);

@@ -22,13 +22,13 @@ export interface AudioIoEvents {
    * after `queuedSamples` more samples (plus the output latency); the worklet asks again once
    * fewer than `lowWater` samples are left.
    */
-  need: (queuedSamples: number, lowWater: number) => void;
+  need: (io: AudioIo, queuedSamples: number, lowWater: number) => void;
 }
 
 export class MicrophoneError extends Error {
   override readonly name = 'MicrophoneError';
   constructor(
-    readonly code: 'DENIED' | 'NOT_FOUND' | 'UNAVAILABLE',
+    readonly code: 'DENIED' | 'NOT_FOUND' | 'UNAVAILABLE' | 'SUPERSEDED',
     message: string,
   ) {
     super(message);
@@ -45,21 +45,29 @@ export class AudioIo {
   private stream: MediaStream | null = null;
   private readonly analyser: AnalyserNode;
   private underrunCount = 0;
+  private closed = false;
+  /** Bumped by every openMicrophone/closeMicrophone: a slower, older open gives its stream back. */
+  private micGeneration = 0;
 
   private constructor(private readonly events: AudioIoEvents) {
     this.context = new AudioContext({ sampleRate: 48_000, latencyHint: 0 });
     this.analyser = this.context.createAnalyser();
     this.analyser.fftSize = 8192;
+    // The peak follows what plays now (a smoothed one lingers for seconds after a voice stops).
+    this.analyser.smoothingTimeConstant = 0;
   }
 
   /** Loads the worklets and starts playout (capture starts with `openMicrophone`). */
   static async open(events: AudioIoEvents): Promise<AudioIo> {
+    if (typeof AudioWorkletNode === 'undefined' || !globalThis.isSecureContext) {
+      throw new Error('voice needs a secure page: open client.html from disk, or the server over https://');
+    }
     const io = new AudioIo(events);
     try {
       await io.context.audioWorklet.addModule(voiceWorkletUrl());
       const playout = new AudioWorkletNode(io.context, PLAYOUT_PROCESSOR, { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
       playout.port.onmessage = (event: MessageEvent<PlayoutMessage>) => {
-        if (event.data.kind === 'need') io.events.need(event.data.queued, event.data.lowWater);
+        if (event.data.kind === 'need') io.events.need(io, event.data.queued, event.data.lowWater);
         else io.underrunCount = event.data.count;
       };
       playout.connect(io.analyser);
@@ -103,11 +111,18 @@ export class AudioIo {
     this.playout?.port.postMessage(frame, [frame.buffer]);
   }
 
-  /** Opens (or reopens, with new settings) the microphone and starts sending frames. */
+  /**
+   * Opens (or reopens, with new settings) the microphone and starts sending frames. A call
+   * overtaken by another, or by close(), releases what it opened and throws MicrophoneError
+   * 'SUPERSEDED' — the microphone is never left open behind the page's back.
+   */
   async openMicrophone(deviceId: string, processing: InputProcessing): Promise<void> {
     // The old stream goes first: Chromium keeps one processing setup per open device, so a
     // second stream opened alongside would come back with the old echo/noise/gain settings.
     this.closeMicrophone();
+    const generation = this.micGeneration;
+    if (this.closed) throw new MicrophoneError('SUPERSEDED', 'voice was turned off');
+    if (!navigator.mediaDevices?.getUserMedia) throw new MicrophoneError('UNAVAILABLE', 'This page cannot use a microphone (it needs https:// or to be opened from disk).');
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -123,13 +138,25 @@ export class AudioIo {
     } catch (error) {
       throw microphoneError(error);
     }
-    this.closeMicrophone();
-    this.stream = stream;
-    this.source = this.context.createMediaStreamSource(stream);
-    const capture = new AudioWorkletNode(this.context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
-    capture.port.onmessage = (event: MessageEvent<Float32Array>) => this.events.frame(event.data);
-    this.source.connect(capture);
-    this.capture = capture;
+    const release = () => {
+      for (const track of stream.getTracks()) track.stop();
+    };
+    if (this.closed || generation !== this.micGeneration) {
+      release();
+      throw new MicrophoneError('SUPERSEDED', 'the microphone was reopened or voice was turned off');
+    }
+    try {
+      const source = this.context.createMediaStreamSource(stream);
+      const capture = new AudioWorkletNode(this.context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+      capture.port.onmessage = (event: MessageEvent<Float32Array>) => this.events.frame(event.data);
+      source.connect(capture);
+      this.stream = stream;
+      this.source = source;
+      this.capture = capture;
+    } catch (error) {
+      release();
+      throw new MicrophoneError('UNAVAILABLE', `The microphone could not be connected (${String(error)}).`);
+    }
   }
 
   get microphoneOpen(): boolean {
@@ -142,6 +169,7 @@ export class AudioIo {
   }
 
   closeMicrophone(): void {
+    this.micGeneration += 1;
     this.source?.disconnect();
     this.capture?.port.close();
     this.capture?.disconnect();
@@ -171,6 +199,7 @@ export class AudioIo {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.closeMicrophone();
     this.playout?.port.close();
     this.playout?.disconnect();

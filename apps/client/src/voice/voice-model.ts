@@ -69,6 +69,10 @@ export class VoiceModel {
   private receiver: VoiceReceiver | null = null;
   private keyTimer: ReturnType<typeof setInterval> | null = null;
   private sendChain: Promise<void> = Promise.resolve();
+  private devicesChain: Promise<void> = Promise.resolve();
+  private outputWith = '';
+  /** The WebCodecs encoder failed once: the WASM one took over. */
+  private encoderReplaced = false;
   private readonly pushed = new Set<'key' | 'button'>();
   private framesSent = 0;
   private levelCount = 0;
@@ -116,17 +120,36 @@ export class VoiceModel {
 
   /** Devices or processing changed: reopen what they affect. */
   async applyDevices(): Promise<void> {
+    // One at a time, in call order: two overlapping reopens could finish the wrong way round.
+    this.devicesChain = this.devicesChain.then(() => this.applyDevicesNow());
+    return this.devicesChain;
+  }
+
+  private async applyDevicesNow(): Promise<void> {
     const io = this.io;
     if (!io) return;
     const s = this.deps.settings();
-    await io.setOutputDevice(s.outputDeviceId).catch(() => this.deps.notify('That speaker could not be used; voice plays on the default one.', 'info'));
+    if (s.outputDeviceId !== this.outputWith) {
+      const ok = await io.setOutputDevice(s.outputDeviceId).then(
+        () => true,
+        () => false,
+      );
+      if (this.io !== io) return;
+      this.outputWith = s.outputDeviceId;
+      if (!ok) this.deps.notify('That speaker could not be used; voice plays on the default one.', 'info');
+    }
     const wanted = microphoneKey(s);
     if (wanted === this.openedWith) return;
+    // The talk spurt ends with the old microphone; a failed reopen must not leave a light on.
+    this.endTalkSpurt();
     try {
       await io.openMicrophone(s.inputDeviceId, s);
+      if (this.io !== io) return;
       this.openedWith = wanted;
       this.setProblem(null);
     } catch (error) {
+      if (this.io !== io || (error instanceof MicrophoneError && error.code === 'SUPERSEDED')) return;
+      this.openedWith = '';
       this.setProblem(error instanceof MicrophoneError ? error.message : String(error));
     }
   }
@@ -163,10 +186,11 @@ export class VoiceModel {
     const current = () => generation === this.generation;
     this.setPhase('starting');
     this.setProblem(null);
+    this.encoderReplaced = false;
     let io: AudioIo | null = null;
     let encoder: VoiceEncoder | null = null;
     try {
-      io = await AudioIo.open({ frame: (samples) => this.onFrame(samples), need: (queued, lowWater) => this.onNeed(queued, lowWater) });
+      io = await AudioIo.open({ frame: (samples) => this.onFrame(samples), need: (from, queued, lowWater) => this.onNeed(from, queued, lowWater) });
       encoder = (await webCodecsOpusSupported({ bitrate: this.bitrate }).catch(() => false))
         ? await createWebCodecsOpusEncoder({ bitrate: this.bitrate }).catch(() => createOpusEncoder({ bitrate: this.bitrate }))
         : await createOpusEncoder({ bitrate: this.bitrate });
@@ -209,6 +233,7 @@ export class VoiceModel {
     this.keyTimer = null;
     if (this.gate.open && this.sender) this.link.send(this.sender.end());
     this.gate.reset();
+    this.pushed.clear();
     void this.link.stop();
     this.receiver?.close();
     this.encoder?.close();
@@ -218,6 +243,7 @@ export class VoiceModel {
     this.sender = null;
     this.receiver = null;
     this.openedWith = '';
+    this.outputWith = '';
     batch(() => {
       this.setPhase('off');
       this.setSending(false);
@@ -255,7 +281,7 @@ export class VoiceModel {
             if (onset) this.onsets?.sentOnset(wallClockMs());
           }
         })
-        .catch(() => undefined);
+        .catch(() => this.encoderFailed(sender));
     } else if (change === 'close') {
       this.sendChain = this.sendChain.then(() => {
         if (this.sender === sender) this.link.send(sender.end());
@@ -263,10 +289,45 @@ export class VoiceModel {
     }
   }
 
-  private onNeed(queuedSamples: number, lowWater: number): void {
-    const io = this.io;
-    const receiver = this.receiver;
-    if (!io) return;
+  /** Closes the talk gate now (the microphone goes away): the end marker turns the light off. */
+  private endTalkSpurt(): void {
+    const sender = this.sender;
+    if (!this.gate.open || !sender) return;
+    this.gate.reset();
+    this.setSending(false);
+    this.sendChain = this.sendChain.then(() => {
+      if (this.sender === sender) this.link.send(sender.end());
+    });
+  }
+
+  /**
+   * The browser's encoder broke mid-call (WebCodecs reports errors by closing itself): the
+   * WASM encoder takes over once; after that, a failure is shown.
+   */
+  private encoderFailed(sender: VoiceSender): void {
+    if (this.sender !== sender) return;
+    const broken = this.encoder;
+    if (this.encoderReplaced || broken?.backend !== 'webcodecs') {
+      this.setProblem('Voice could not be encoded; leave and rejoin the channel.');
+      return;
+    }
+    this.encoderReplaced = true;
+    this.sender = null;
+    const generation = this.generation;
+    createOpusEncoder({ bitrate: this.bitrate }).then(
+      (encoder) => {
+        if (generation !== this.generation) return encoder.close();
+        broken.close();
+        this.encoder = encoder;
+        this.sender = new VoiceSender(encoder, this.keys.current);
+      },
+      () => this.setProblem('Voice could not be encoded; leave and rejoin the channel.'),
+    );
+  }
+
+  /** The playout worklet of `io` wants more: always answered, with silence if nothing else. */
+  private onNeed(io: AudioIo, queuedSamples: number, lowWater: number): void {
+    const receiver = this.io === io ? this.receiver : null;
     const deafened = this.deps.self()?.deafened ?? false;
     const nowMs = performance.now();
     // Nobody playing and a talk spurt due within the next frame: play only the silence before

@@ -36,6 +36,8 @@ function voiceWorkletModule(): void {
   const PLAYOUT_LOW_WATER = 512;
   // Frames queued beyond this are dropped (the page fell behind and then caught up at once).
   const PLAYOUT_MAX_FRAMES = 4;
+  // ~200 ms of render quanta.
+  const UNANSWERED_QUANTA = 75;
 
   class CaptureProcessor extends AudioWorkletProcessor {
     private frame = new Float32Array(FRAME);
@@ -66,11 +68,14 @@ function voiceWorkletModule(): void {
     private queued = 0;
     private asked = 0;
     private underruns = 0;
+    /** Render quanta since a request went unanswered; past UNANSWERED_QUANTA it is asked again. */
+    private waiting = 0;
 
     constructor() {
       super();
       this.port.onmessage = (event: MessageEvent<Float32Array>) => {
         if (this.asked > 0) this.asked -= 1;
+        this.waiting = 0;
         if (this.queue.length >= PLAYOUT_MAX_FRAMES) return;
         this.queue.push(event.data);
         this.queued += event.data.length;
@@ -100,6 +105,12 @@ function voiceWorkletModule(): void {
           this.underruns += 1;
           this.port.postMessage({ kind: 'underrun', count: this.underruns });
         }
+      }
+      // A request the page never answered (it was busy starting, or dropped it) must not stop
+      // playout for good: forget it after a while and ask again.
+      if (this.asked > 0 && ++this.waiting > UNANSWERED_QUANTA) {
+        this.asked = 0;
+        this.waiting = 0;
       }
       // Ask for as many frames as keep the queue above its low water; never more than two at once.
       while (this.queued + this.asked * FRAME < PLAYOUT_LOW_WATER && this.asked < 2) {

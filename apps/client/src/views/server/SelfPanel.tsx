@@ -158,6 +158,7 @@ export function SelfPanel(): JSX.Element {
                 }}
                 onPointerUp={() => v().setPushed('button', false)}
                 onPointerCancel={() => v().setPushed('button', false)}
+                onLostPointerCapture={() => v().setPushed('button', false)}
                 onContextMenu={(e) => e.preventDefault()}
                 data-testid="push-to-talk-button"
               >

@@ -95,14 +95,26 @@ export function VoiceSettingsDialog(props: { onClose: () => void }): JSX.Element
           <span>Microphone</span>
           <select value={s().inputDeviceId} onChange={(e) => prefs.setVoice({ inputDeviceId: e.currentTarget.value })} data-testid="input-device-select">
             <option value="">System default</option>
-            <For each={devices()?.inputs ?? []}>{(d) => <option value={d.deviceId}>{d.label}</option>}</For>
+            <For each={devices()?.inputs ?? []}>
+              {(d) => (
+                <option value={d.deviceId} selected={d.deviceId === s().inputDeviceId}>
+                  {d.label}
+                </option>
+              )}
+            </For>
           </select>
         </label>
         <label class="voice-settings__field">
           <span>Speaker</span>
           <select value={s().outputDeviceId} onChange={(e) => prefs.setVoice({ outputDeviceId: e.currentTarget.value })} data-testid="output-device-select">
             <option value="">System default</option>
-            <For each={devices()?.outputs ?? []}>{(d) => <option value={d.deviceId}>{d.label}</option>}</For>
+            <For each={devices()?.outputs ?? []}>
+              {(d) => (
+                <option value={d.deviceId} selected={d.deviceId === s().outputDeviceId}>
+                  {d.label}
+                </option>
+              )}
+            </For>
           </select>
         </label>
         <label class="voice-settings__toggle">
