@@ -66,7 +66,7 @@ function silent(page: Page): Promise<unknown> {
 const voicePath = (page: Page, path: 'datachannel' | 'websocket') => page.locator(`[data-testid="voice-status"][data-path="${path}"]`).waitFor({ timeout: HEAR.timeout });
 
 describe('voice in the browser', () => {
-  it('two people with different tones hear each other over data channels; lights, mute, per-user volume and push-to-talk work', async () => {
+  it('two people with different tones hear each other over data channels; lights, mute, per-user volume and push-to-talk (button and key) work', async () => {
     const ann = await person('Ann', 440);
     const ben = await person('Ben', 880);
     await Promise.all([voicePath(ann.page, 'datachannel'), voicePath(ben.page, 'datachannel')]);
@@ -107,6 +107,18 @@ describe('voice in the browser', () => {
     await ann.page.mouse.down();
     await hears(ben.page, 440);
     await ann.page.mouse.up();
+    await silent(ben.page);
+
+    // And with a key of her choosing (F8), held and released.
+    await ann.page.getByTestId('voice-settings-button').click();
+    await ann.page.getByTestId('push-key-button').click();
+    await ann.page.keyboard.press('F8');
+    await ann.page.getByTestId('voice-settings-dialog').getByText('Key: F8').waitFor(WAIT);
+    await ann.page.keyboard.press('Escape');
+    await ann.page.getByTestId('voice-settings-dialog').waitFor({ ...WAIT, state: 'detached' });
+    await ann.page.keyboard.down('F8');
+    await hears(ben.page, 440);
+    await ann.page.keyboard.up('F8');
     await silent(ben.page);
 
     const stats = await ben.page.evaluate(() => (window as unknown as { lemonVoiceDebug: { diagnostics(): unknown } }).lemonVoiceDebug.diagnostics());
