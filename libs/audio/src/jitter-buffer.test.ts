@@ -1,17 +1,7 @@
 import { FRAME_MS } from './format';
 import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats, type PullResult, type PushResult } from './jitter-buffer';
+import { prng } from './test-support';
 
-/** Small seeded PRNG (mulberry32) so every simulated network is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Payload that names its frame, so tests can check the right bytes come back. */
 function payloadOf(seq: number, epoch = 0): Uint8Array {

@@ -2,23 +2,13 @@ import { createOpusDecoder, opusPacketSamples, MAX_OPUS_PACKET_BYTES, type Voice
 import { createOpusEncoder, DEFAULT_VOICE_BITRATE, MAX_VOICE_BITRATE, MIN_VOICE_BITRATE, type OpusEncoderOptions } from './encoder';
 import { FRAME_SAMPLES } from './format';
 import { concatFrames, dominantFrequency, rms, sineFrames } from './tone';
+import { prng } from './test-support';
 
 const CANDIDATES = [300, 440, 660, 880, 1000];
 /** Opus's algorithmic delay (~6.5 ms) and start-up; the first frames are not compared. */
 const SKIP_FRAMES = 3;
 const db = (ratio: number) => 20 * Math.log10(ratio);
 
-/** Small seeded PRNG (mulberry32): garbage that is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function encodeTone(freqHz: number, seconds: number, options: OpusEncoderOptions = {}) {
   const input = [...sineFrames(freqHz, seconds, 0.5)];

@@ -1,6 +1,5 @@
 // Identity backup through the real WebAssembly module.
 import {
-  CryptoError,
   DEFAULT_BACKUP_KDF_PARAMS,
   Identity,
   exportIdentityBackup,
@@ -9,21 +8,13 @@ import {
 import type { BackupKdfParams } from './index';
 import { initCryptoFromFile } from './node';
 import { SECRET_OF_ONES } from './test-vectors';
+import { codeOf } from './test-support';
 
 /** Small Argon2id costs so the tests stay fast; the format and code paths are the same. */
 const FAST: BackupKdfParams = { memoryKib: 64, iterations: 1, parallelism: 1 };
 const HEADER_LENGTH = 98;
 const encode = (text: string) => new TextEncoder().encode(text);
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a CryptoError, but nothing was thrown');
-}
 
 function withByte(bytes: Uint8Array, index: number, value: number): Uint8Array {
   const copy = bytes.slice();

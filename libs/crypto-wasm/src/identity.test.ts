@@ -1,5 +1,4 @@
 import {
-  CryptoError,
   Identity,
   PUBLIC_KEY_LENGTH,
   SECRET_KEY_LENGTH,
@@ -19,6 +18,7 @@ import {
   fromHex,
   toHex,
 } from './test-vectors';
+import { codeOf } from './test-support';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -29,15 +29,6 @@ function flipBit(bytes: Uint8Array, index: number): Uint8Array {
   return copy;
 }
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a CryptoError, but nothing was thrown');
-}
 
 beforeAll(async () => {
   await initCryptoFromFile();

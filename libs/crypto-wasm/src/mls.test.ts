@@ -1,7 +1,6 @@
 // MLS through the real WebAssembly module: a server (external sender) and several clients, all
 // in this process, exchanging bytes only.
 import {
-  CryptoError,
   MLS_MAX_PAST_EPOCHS,
   MlsClient,
   MlsDeliveryService,
@@ -11,6 +10,7 @@ import {
 } from './index';
 import type { MlsProcessed } from './index';
 import { initCryptoFromFile } from './node';
+import { codeOf } from './test-support';
 
 const GROUP = new TextEncoder().encode('channel-1');
 const SERVER_NAME = new TextEncoder().encode('lemon-server');
@@ -20,15 +20,6 @@ const secret = (byte: number) => new Uint8Array(32).fill(byte);
 
 let server: MlsExternalSender;
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a CryptoError, but nothing was thrown');
-}
 
 function create(creator: MlsClient, group = GROUP): void {
   creator.createGroup(group, server.publicKey, SERVER_NAME);

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { CryptoError, Identity, SAFETY_NUMBER_QR_LENGTH, SafetyNumber } from './index';
+import { Identity, SAFETY_NUMBER_QR_LENGTH, SafetyNumber } from './index';
 import { initCryptoFromFile } from './node';
 import { toHex } from './test-vectors';
+import { codeOf } from './test-support';
 
 // The same known answers as the Rust tests (keys of the secrets [1; 32] and [2; 32]).
 const testdata = (name: string) => readFileSync(path.join(__dirname, '..', 'testdata', name), 'utf8').trim();
@@ -13,15 +14,6 @@ const QR_1_2 = testdata('safety-qr-01-02.txt');
 
 const keyOf = (byte: number) => Identity.fromSecretKey(new Uint8Array(32).fill(byte)).publicKey;
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a CryptoError, but nothing was thrown');
-}
 
 beforeAll(async () => {
   await initCryptoFromFile();

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-  CryptoError,
   MlsClient,
   MlsExternalSender,
   SFRAME_AES_256_GCM_SHA512_128,
@@ -13,6 +12,7 @@ import {
   sframeEpochSecretLength,
 } from './index';
 import { initCryptoFromFile } from './node';
+import { codeOf } from './test-support';
 
 const GROUP = new TextEncoder().encode('voice-channel-1');
 const SERVER_NAME = new TextEncoder().encode('lemon-server');
@@ -23,15 +23,6 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 
 let server: MlsExternalSender;
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a CryptoError, but nothing was thrown');
-}
 
 /** Server proposes; `committer` commits; the others follow; the joiner joins. */
 function add(committer: MlsClient, others: MlsClient[], joiner: MlsClient): void {
